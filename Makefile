@@ -1,0 +1,28 @@
+# Sitbone — the two commands: `make run` and `make test`.
+PYTHON_VERSION := $(shell cat .python-version)
+PYENV_PYTHON := $(HOME)/.pyenv/versions/$(PYTHON_VERSION)/bin/python
+BASE_PYTHON := $(shell if [ -x "$(PYENV_PYTHON)" ]; then echo "$(PYENV_PYTHON)"; else command -v python3.13 || command -v python3.12; fi)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint test-sqlite test-pg test-browser clean
+
+$(STAMP): pyproject.toml
+	@test -n "$(BASE_PYTHON)" || { echo "Python 3.12+ not found (pyenv $(PYTHON_VERSION) expected)"; exit 1; }
+	@test -x $(PY) || $(BASE_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/sitbone serve
+
+test: $(STAMP)
+	bash scripts/test-all
+
+lint: $(STAMP)
+	bash scripts/test-all lint
+
+clean:
+	rm -rf $(VENV) var test-artifacts

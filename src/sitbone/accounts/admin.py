@@ -1,0 +1,1 @@
+"""Accounts are managed through clinic pages (invitations), not through the admin site."""

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from sitbone.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("invite/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
+]

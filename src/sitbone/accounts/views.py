@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.contrib.auth import login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from sitbone.accounts.forms import InvitationAcceptForm
+from sitbone.clinics.services import invitation_accept, invitation_by_token
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = invitation_by_token(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    form = InvitationAcceptForm(
+        request.POST or None,
+        email=invitation.email,
+        initial={"full_name": invitation.full_name},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitation_accept(
+                invitation=invitation,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+            return redirect("web:home")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"form": form, "invitation": invitation},
+        status=status,
+    )

@@ -1,0 +1,89 @@
+"""The `sitbone` command.
+
+sitbone engine <command> [FILE]   the clinical engine, JSON in and out (no database)
+sitbone serve                     migrate, seed the demo clinic once, serve with gunicorn
+sitbone <django command> ...      any management command (migrate, seed_demo, check, ...)
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+
+def var_dir() -> Path:
+    path = Path(os.environ.get("SITBONE_VAR_DIR", Path.cwd() / "var")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def ensure_secret_key() -> None:
+    """Local runs keep a generated key in var/ so sessions survive restarts."""
+    key_file = var_dir() / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+
+
+def django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sitbone.config.settings.local")
+    if os.environ["DJANGO_SETTINGS_MODULE"].endswith(".local"):
+        ensure_secret_key()
+    import django
+
+    django.setup()
+
+
+def serve() -> int:
+    from django.core.management import call_command
+
+    django_setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("seed_demo", if_empty=True)
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = os.environ.get("PORT", "8000")
+    workers = os.environ.get("WEB_CONCURRENCY", "3")
+    print(f"Sitbone is serving on http://{host}:{port}  (Ctrl+C to stop)", flush=True)
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    os.execv(  # noqa: S606 - replaces this process with the production server
+        str(gunicorn),
+        [
+            str(gunicorn),
+            "sitbone.config.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            workers,
+            "--threads",
+            "2",
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "10",
+        ],
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        return 0
+    if args[0] == "engine":
+        from sitbone.engine.cli import main as engine_main
+
+        return int(engine_main(args[1:]))
+    if args[0] == "serve":
+        return serve()
+    django_setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["sitbone", *args])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+from django import forms
+
+from sitbone.patients.models import Irritability, Side
+
+
+def clean_person_name(value: str) -> str:
+    name = " ".join(value.split())
+    if not name or any(not ch.isprintable() for ch in name):
+        raise forms.ValidationError("Enter a name using letters, spaces and punctuation.")
+    return name
+
+
+class PatientInviteForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=150)
+    email = forms.EmailField(label="Email address", max_length=254)
+    date_of_birth = forms.DateField(
+        label="Date of birth (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    affected_side = forms.ChoiceField(label="Painful side", choices=Side.choices)
+    activities = forms.CharField(
+        label="Sport and activities",
+        max_length=200,
+        required=False,
+        help_text="What they want to get back to, e.g. running, football, sitting at work.",
+    )
+    goals = forms.CharField(label="Goals", max_length=2000, required=False, widget=forms.Textarea)
+    irritability = forms.ChoiceField(
+        label="How irritable is the tendon now?",
+        choices=Irritability.choices,
+        initial=Irritability.MODERATE,
+    )
+
+    def clean_full_name(self) -> str:
+        return clean_person_name(self.cleaned_data["full_name"])
+
+    def clean_email(self) -> str:
+        return str(self.cleaned_data["email"]).lower()
+
+    def clean_date_of_birth(self) -> Any:
+        import datetime
+
+        value = self.cleaned_data.get("date_of_birth")
+        if value and not (datetime.date(1900, 1, 1) <= value <= datetime.date.today()):  # noqa: DTZ011
+            raise forms.ValidationError("Enter a date of birth between 1900 and today.")
+        return value
+
+
+class StaffInviteForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=150)
+    email = forms.EmailField(label="Email address", max_length=254)
+    role = forms.ChoiceField(
+        label="Role", choices=[("clinician", "Clinician"), ("admin", "Clinic admin")]
+    )
+
+    def clean_full_name(self) -> str:
+        return clean_person_name(self.cleaned_data["full_name"])
+
+    def clean_email(self) -> str:
+        return str(self.cleaned_data["email"]).lower()
+
+
+class ClinicSettingsForm(forms.Form):
+    name = forms.CharField(label="Clinic name", max_length=120)
+    time_zone = forms.CharField(
+        label="Time zone",
+        max_length=64,
+        help_text="IANA name, e.g. Europe/London. Days and reminders use it.",
+    )
+    require_staff_mfa = forms.BooleanField(
+        label="Require two-factor sign-in for all staff", required=False
+    )
+
+    def clean_name(self) -> str:
+        return clean_person_name(self.cleaned_data["name"])
+
+    def clean_time_zone(self) -> str:
+        value = str(self.cleaned_data["time_zone"]).strip()
+        if value not in zoneinfo.available_timezones():
+            raise forms.ValidationError(
+                "Enter a time zone from the IANA list, for example Europe/London."
+            )
+        return value

@@ -1,0 +1,151 @@
+"""Tenancy: clinics, the staff who belong to them, invitations, and the audit trail."""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not an IANA time zone, e.g. Australia/Melbourne.")
+
+
+def default_clinic_settings() -> dict[str, Any]:
+    return {}
+
+
+class Clinic(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=120)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    """IANA zone; day boundaries ("the day of a session", "next morning") use it."""
+
+    require_staff_mfa = models.BooleanField(default=False)
+    """When set, staff must enrol a TOTP authenticator before opening any patient data."""
+
+    default_pretest_probability = models.DecimalField(
+        max_digits=4, decimal_places=3, default="0.500"
+    )
+    """Pre-test probability of PHT offered on assessments (editable per assessment)."""
+
+    settings = models.JSONField(default=default_clinic_settings, blank=True)
+    """Clinical threshold overrides, keyed as the engine's Thresholds (see engine docs)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Clinic admin"
+    CLINICIAN = "clinician", "Clinician"
+
+
+class Membership(models.Model):
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "user"], name="membership_one_per_clinic"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["admin", "clinician"]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.clinic}"
+
+
+class InvitationKind(models.TextChoices):
+    ADMIN = "admin", "Clinic admin"
+    CLINICIAN = "clinician", "Clinician"
+    PATIENT = "patient", "Patient"
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link that turns an email address into an account."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(max_length=254)
+    full_name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=16, choices=InvitationKind.choices)
+    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, null=True, blank=True)
+    """For patient invitations: the record the new account will own."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    """SHA-256 of the secret in the link; the secret itself is never stored."""
+
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} ({self.kind})"
+
+
+class AuditCategory(models.TextChoices):
+    READ = "read", "Staff read of patient data"
+    WRITE = "write", "Change"
+    AUTH = "auth", "Sign-in event"
+    DENIED = "denied", "Refused access"
+
+
+class AuditEvent(models.Model):
+    """Append-only record of who did what to which patient's data, and when (UTC)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    category = models.CharField(max_length=16, choices=AuditCategory.choices)
+    action = models.CharField(max_length=64)
+    """What happened, e.g. `patient.view`, `sign_in.failed`, `patient.probe`."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_email = models.CharField(max_length=254, blank=True)
+    """Kept even if the account is later removed."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.SET_NULL, null=True, related_name="+")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    path = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["patient", "-at"], name="audit_patient_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} by {self.actor_email or 'anonymous'}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValidationError("Audit events cannot be changed once written.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValidationError("Audit events cannot be deleted.")

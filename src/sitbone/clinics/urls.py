@@ -1,0 +1,13 @@
+from django.urls import path
+
+from sitbone.clinics import views
+
+app_name = "clinics"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("patients/new/", views.patient_new, name="patient_new"),
+    path("patients/<str:patient_id>/", views.patient_detail, name="patient_detail"),
+    path("patients/<str:patient_id>/audit/", views.patient_audit, name="patient_audit"),
+    path("staff/", views.staff, name="staff"),
+    path("settings/", views.clinic_settings, name="settings"),
+]

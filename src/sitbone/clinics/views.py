@@ -1,0 +1,123 @@
+"""Clinic workspace: caseload, patient summary, adding patients, staff and clinic settings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sitbone.clinics.access import patient_for_staff, require_staff
+from sitbone.clinics.forms import ClinicSettingsForm, PatientInviteForm, StaffInviteForm
+from sitbone.clinics.models import InvitationKind
+from sitbone.clinics.selectors import invitations_open, staff_members
+from sitbone.clinics.services import clinic_settings_update, invitation_create, invitation_send
+from sitbone.patients.selectors import audit_events_for_patient, patient_caseload, patient_overview
+from sitbone.patients.services import DuplicatePatient, patient_create_with_invitation
+from sitbone.web.http import AuthenticatedHttpRequest
+
+
+@login_required
+@require_GET
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    staff = require_staff(request.user)
+    patients = list(patient_caseload(actor=request.user))
+    return render(request, "clinics/home.html", {"patients": patients, "staff": staff})
+
+
+@login_required
+@require_GET
+def patient_detail(request: AuthenticatedHttpRequest, patient_id: str) -> HttpResponse:
+    patient = patient_for_staff(
+        actor=request.user, public_id=patient_id, request=request, what="patient.view"
+    )
+    return render(request, "clinics/patient_detail.html", {"o": patient_overview(patient=patient)})
+
+
+@login_required
+@require_GET
+def patient_audit(request: AuthenticatedHttpRequest, patient_id: str) -> HttpResponse:
+    patient = patient_for_staff(
+        actor=request.user, public_id=patient_id, request=request, what="patient.audit_view"
+    )
+    events = audit_events_for_patient(patient=patient)
+    return render(request, "clinics/patient_audit.html", {"patient": patient, "events": events})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def patient_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    staff = require_staff(request.user)
+    form = PatientInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient, invitation, token = patient_create_with_invitation(
+                actor=request.user, staff=staff, data=form.cleaned_data
+            )
+        except DuplicatePatient:
+            form.add_error("email", "This clinic already has a patient with this email address.")
+        else:
+            link = request.build_absolute_uri(reverse("accounts:invitation_accept", args=[token]))
+            invitation_send(invitation=invitation, link=link)
+            messages.success(
+                request, f"{patient.full_name} was added and sent an invitation: {link}"
+            )
+            return redirect("clinics:patient_detail", patient_id=patient.public_id)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "clinics/patient_new.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff(request: AuthenticatedHttpRequest) -> HttpResponse:
+    context = require_staff(request.user, admin=True)
+    form = StaffInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invitation, token = invitation_create(
+            actor=request.user,
+            clinic=context.clinic,
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data["full_name"],
+            kind=InvitationKind(form.cleaned_data["role"]),
+        )
+        link = request.build_absolute_uri(reverse("accounts:invitation_accept", args=[token]))
+        invitation_send(invitation=invitation, link=link)
+        messages.success(request, f"Invitation sent to {invitation.email}: {link}")
+        return redirect("clinics:staff")
+    return render(
+        request,
+        "clinics/staff.html",
+        {
+            "form": form,
+            "members": staff_members(actor=request.user),
+            "invitations": invitations_open(actor=request.user),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def clinic_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    context = require_staff(request.user, admin=True)
+    clinic = context.clinic
+    form = ClinicSettingsForm(
+        request.POST or None,
+        initial={
+            "name": clinic.name,
+            "time_zone": clinic.time_zone,
+            "require_staff_mfa": clinic.require_staff_mfa,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        clinic_settings_update(actor=request.user, clinic=clinic, **form.cleaned_data)
+        messages.success(request, "Clinic settings saved.")
+        return redirect("clinics:settings")
+    return render(
+        request,
+        "clinics/settings.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -1,0 +1,234 @@
+"""Settings shared by every environment.
+
+Environment modules (local, test, prod) import everything from here and change only what differs.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+"""The `sitbone` package directory."""
+
+VAR_DIR = Path(os.environ.get("SITBONE_VAR_DIR", Path.cwd() / "var")).resolve()
+"""Where the embedded database, outgoing mail files and backups live."""
+
+SECRET_KEY = os.environ.get("SITBONE_SECRET_KEY", "")
+DEBUG = False
+ALLOWED_HOSTS: list[str] = ["127.0.0.1", "localhost", "[::1]"]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
+    "sitbone.accounts",
+    "sitbone.clinics",
+    "sitbone.patients",
+    "sitbone.programmes",
+    "sitbone.diary",
+    "sitbone.measures",
+    "sitbone.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sitbone.accounts.middleware.SessionTimeoutMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "sitbone.accounts.middleware.StaffMfaMiddleware",
+    "sitbone.web.middleware.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "sitbone.config.urls"
+WSGI_APPLICATION = "sitbone.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sitbone.web.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+
+def sqlite_database(path: Path) -> dict[str, object]:
+    """The embedded database, tuned for durability and concurrent writers.
+
+    WAL lets readers run beside one writer; synchronous=FULL makes every acknowledged commit
+    survive a crash; IMMEDIATE transactions take the write lock up front, so read-then-write
+    transactions wait for each other instead of failing with "database is locked".
+    """
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 10,
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                "PRAGMA synchronous=FULL;"
+                "PRAGMA foreign_keys=ON;"
+                "PRAGMA busy_timeout=10000;"
+            ),
+        },
+    }
+
+
+def database_from_environment(default_sqlite: Path) -> dict[str, object]:
+    """`DATABASE_URL` selects PostgreSQL; otherwise the embedded SQLite file is used."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url:
+        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+    return sqlite_database(default_sqlite)
+
+
+DATABASES = {"default": database_from_environment(VAR_DIR / "sitbone.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "sitbone.accounts.hashers.OwaspArgon2Hasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:landing"
+
+# Accounts: email is the only identifier; no public sign-up page here (patients come by
+# invitation, or later from the symptom check).
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_ADAPTER = "sitbone.accounts.adapters.SitboneAccountAdapter"
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Sitbone] "
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Sitbone"
+MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+
+# Lockout: the sixth wrong password for one account is refused (clinical-data accounts).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours: 15 minutes
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+"""Keyed on account and address together, so nobody can lock a patient out from elsewhere."""
+AXES_USERNAME_CALLABLE = "sitbone.accounts.lockout.username_from_request"
+AXES_LOCKOUT_CALLABLE = "sitbone.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+
+# Sessions: short-lived, ended on the server at sign-out (django.contrib.sessions in the DB).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SITBONE_IDLE_TIMEOUT_STAFF = 15 * 60
+SITBONE_IDLE_TIMEOUT_PATIENT = 30 * 60
+SITBONE_ABSOLUTE_TIMEOUT = 12 * 60 * 60
+SITBONE_INVITATION_DAYS = 7
+
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("SITBONE_FROM_EMAIL", "Sitbone <no-reply@sitbone.invalid>")
+if os.environ.get("SITBONE_SMTP_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["SITBONE_SMTP_HOST"]
+    EMAIL_PORT = int(os.environ.get("SITBONE_SMTP_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("SITBONE_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("SITBONE_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("SITBONE_SMTP_TLS", "1") == "1"
+
+SITBONE_DEMO_ALLOWED = True
+"""Whether `sitbone seed-demo` may run; production settings turn it off."""
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"sitbone": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}

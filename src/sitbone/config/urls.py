@@ -1,0 +1,17 @@
+"""Sitbone URL map. Every route is listed in the access matrix (tests/web/test_access_matrix.py)."""
+
+from django.urls import include, path
+
+from sitbone.clinics.admin import clinic_admin_site
+
+urlpatterns = [
+    path("", include("sitbone.web.urls")),
+    path("accounts/", include("sitbone.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("clinic/", include("sitbone.clinics.urls")),
+    path("me/", include("sitbone.patients.urls")),
+    path("admin/", clinic_admin_site.urls),
+]
+
+handler404 = "sitbone.web.views.not_found"
+handler500 = "sitbone.web.views.server_error"

@@ -1,0 +1,401 @@
+"""The access matrix: every route the project defines × every role, against an expected outcome.
+
+Outcomes: "200", "404", "403", "405", "login" (sent to sign in), "redirect" (sent elsewhere).
+A route missing from EXPECTED fails the suite, so a new page cannot ship without a decision
+about who may open it. Probes of another person's record must look like a missing page (404).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.conftest import ROLES, World
+from tests.web.access_matrix import concrete_path, iter_routes, outcome
+
+# Columns follow ROLES: anonymous, patient, other_patient, assigned_clinician,
+# unassigned_clinician, other_clinic_clinician, clinic_admin.
+EXPECTED: dict[str, tuple[str, ...]] = {
+    "web:landing": ("200", "200", "200", "200", "200", "200", "200"),
+    "web:home": ("login", "redirect", "redirect", "redirect", "redirect", "redirect", "redirect"),
+    "web:healthz": ("200", "200", "200", "200", "200", "200", "200"),
+    "accounts:invitation_accept": ("404", "404", "404", "404", "404", "404", "404"),
+    "account_login": (
+        "200",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+    ),
+    "account_logout": ("redirect", "200", "200", "200", "200", "200", "200"),
+    "account_inactive": ("200", "200", "200", "200", "200", "200", "200"),
+    "account_signup": (
+        "200",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+    ),
+    "account_reauthenticate": ("login", "200", "200", "200", "200", "200", "200"),
+    "account_email": ("login", "200", "200", "200", "200", "200", "200"),
+    "account_email_verification_sent": ("200", "200", "200", "200", "200", "200", "200"),
+    "account_change_password": ("login", "200", "200", "200", "200", "200", "200"),
+    "account_set_password": (
+        "login",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+    ),
+    "account_reset_password": ("200", "200", "200", "200", "200", "200", "200"),
+    "account_confirm_login_code": (
+        "login",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+    ),
+    "account_confirm_email": ("404", "404", "404", "404", "404", "404", "404"),
+    "account_reset_password_from_key_done": ("200", "200", "200", "200", "200", "200", "200"),
+    "account_reset_password_from_key": ("404", "404", "404", "404", "404", "404", "404"),
+    "account_reset_password_done": ("200", "200", "200", "200", "200", "200", "200"),
+    "mfa_index": ("login", "200", "200", "200", "200", "200", "200"),
+    "mfa_authenticate": (
+        "login",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+    ),
+    "mfa_reauthenticate": (
+        "login",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+    ),
+    "mfa_activate_totp": (
+        "login",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+    ),
+    "mfa_deactivate_totp": ("login", "404", "404", "404", "404", "404", "404"),
+    "mfa_view_recovery_codes": ("login", "404", "404", "404", "404", "404", "404"),
+    "mfa_generate_recovery_codes": (
+        "login",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+    ),
+    "mfa_download_recovery_codes": ("login", "404", "404", "404", "404", "404", "404"),
+    "clinics:home": ("login", "404", "404", "200", "200", "200", "200"),
+    "clinics:patient_new": ("login", "404", "404", "200", "200", "200", "200"),
+    "clinics:patient_detail": ("login", "404", "404", "200", "200", "404", "200"),
+    "clinics:patient_audit": ("login", "404", "404", "200", "200", "404", "200"),
+    "clinics:staff": ("login", "404", "404", "404", "404", "404", "200"),
+    "clinics:settings": ("login", "404", "404", "404", "404", "404", "200"),
+    "patients:home": ("login", "200", "200", "404", "404", "404", "404"),
+    "clinic_admin:index": ("login", "login", "login", "login", "login", "login", "200"),
+    "clinic_admin:login": ("200", "200", "200", "200", "200", "200", "redirect"),
+    "clinic_admin:logout": (
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "405",
+    ),
+    "clinic_admin:password_change": ("login", "login", "login", "login", "login", "login", "200"),
+    "clinic_admin:password_change_done": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "200",
+    ),
+    "clinic_admin:autocomplete": ("login", "login", "login", "login", "login", "login", "403"),
+    "clinic_admin:jsi18n": ("login", "login", "login", "login", "login", "login", "200"),
+    "clinic_admin:view_on_site": ("login", "login", "login", "login", "login", "login", "404"),
+    "clinic_admin:patients_patient_changelist": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "200",
+    ),
+    "clinic_admin:patients_patient_add": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "403",
+    ),
+    "clinic_admin:patients_patient_history": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "200",
+    ),
+    "clinic_admin:patients_patient_delete": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "403",
+    ),
+    "clinic_admin:patients_patient_change": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "200",
+    ),
+    "admin/patients/patient/<path:object_id>/": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "redirect",
+    ),
+    "clinic_admin:clinics_membership_changelist": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "200",
+    ),
+    "clinic_admin:clinics_membership_add": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "403",
+    ),
+    "clinic_admin:clinics_membership_history": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "200",
+    ),
+    "clinic_admin:clinics_membership_delete": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "403",
+    ),
+    "clinic_admin:clinics_membership_change": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "200",
+    ),
+    "admin/clinics/membership/<path:object_id>/": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "redirect",
+    ),
+    "clinic_admin:clinics_invitation_changelist": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "200",
+    ),
+    "clinic_admin:clinics_invitation_add": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "403",
+    ),
+    "clinic_admin:clinics_invitation_history": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "redirect",
+    ),
+    "clinic_admin:clinics_invitation_delete": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "403",
+    ),
+    "clinic_admin:clinics_invitation_change": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "redirect",
+    ),
+    "admin/clinics/invitation/<path:object_id>/": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "redirect",
+    ),
+    "clinic_admin:clinics_auditevent_changelist": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "200",
+    ),
+    "clinic_admin:clinics_auditevent_add": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "403",
+    ),
+    "clinic_admin:clinics_auditevent_history": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "redirect",
+    ),
+    "clinic_admin:clinics_auditevent_delete": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "403",
+    ),
+    "clinic_admin:clinics_auditevent_change": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "redirect",
+    ),
+    "admin/clinics/auditevent/<path:object_id>/": (
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "login",
+        "redirect",
+    ),
+    "clinic_admin:app_list": ("login", "login", "login", "login", "login", "login", "404"),
+    "admin/(?P<url>.*)$": ("login", "login", "login", "login", "login", "login", "404"),
+}
+
+
+def params_for(world: World) -> dict[str, str]:
+    return {
+        "patient_id": str(world.patient.public_id),
+        "token": "not-a-real-token",
+        "key": "bogus-key",
+        "uidb36": "zz",
+        "object_id": str(world.patient.pk),
+        "content_type_id": "1",
+        "app_label": "patients",
+        "url": "x",
+    }
+
+
+def test_every_route_has_an_expected_outcome() -> None:
+    missing = [key for key, _ in iter_routes() if key not in EXPECTED]
+    assert missing == [], f"Add these routes to the access matrix: {missing}"
+
+
+def test_the_matrix_lists_no_route_that_no_longer_exists() -> None:
+    known = {key for key, _ in iter_routes()}
+    assert set(EXPECTED) - known == set()
+
+
+@pytest.mark.parametrize(("role_index", "role"), list(enumerate(ROLES)))
+def test_each_role_gets_exactly_the_expected_outcome_on_every_route(
+    world: World, role_index: int, role: str
+) -> None:
+    user: Any = world.user_for(role)
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    params = params_for(world)
+    wrong = {}
+    for key, pattern in iter_routes():
+        got = outcome(client, concrete_path(pattern, params))
+        if got != EXPECTED[key][role_index]:
+            wrong[key] = (got, EXPECTED[key][role_index])
+    assert wrong == {}, f"{role}: route → (got, expected): {wrong}"
