@@ -17,7 +17,8 @@ if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3"):
     # A file, not memory, so that live-server and browser tests share the data.
     DATABASES["default"]["TEST"] = {
         "NAME": os.environ.get(
-            "SITBONE_TEST_SQLITE", str(Path(tempfile.gettempdir()) / "sitbone-test-db.sqlite3")
+            "SITBONE_TEST_SQLITE",
+            str(Path(tempfile.gettempdir()) / f"sitbone-test-db-{os.getpid()}.sqlite3"),
         )
     }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
