@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "sitbone.web",  # first, so its templates override allauth's
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -38,7 +39,6 @@ INSTALLED_APPS = [
     "sitbone.programmes",
     "sitbone.diary",
     "sitbone.measures",
-    "sitbone.web",
 ]
 
 MIDDLEWARE = [
@@ -49,8 +49,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "sitbone.accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sitbone.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "sitbone.accounts.middleware.StaffMfaMiddleware",
@@ -159,8 +159,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Sitbone"
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 
-# Lockout: the sixth wrong password for one account is refused (clinical-data accounts).
-AXES_FAILURE_LIMIT = 5
+# Lockout: five wrong passwords are answered as wrong; the sixth locks the account (from that
+# address) for 15 minutes. axes counts the locking attempt itself, hence 6.
+AXES_FAILURE_LIMIT = 6
 AXES_COOLOFF_TIME = 0.25  # hours: 15 minutes
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 """Keyed on account and address together, so nobody can lock a patient out from elsewhere."""
