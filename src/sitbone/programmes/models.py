@@ -100,6 +100,7 @@ class Approval(models.TextChoices):
     PENDING = "pending", "Waiting for the physio"
     APPROVED = "approved", "Approved"
     DECLINED = "declined", "Declined"
+    SUPERSEDED = "superseded", "Replaced by a newer proposal"
 
 
 class Decision(models.Model):
