@@ -25,6 +25,12 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def printable(text: str, limit: int) -> str:
+    """Text safe to store and show in a log line: control characters become "?" (no log
+    injection, no NUL bytes that PostgreSQL refuses)."""
+    return "".join(ch if ch.isprintable() else "?" for ch in text)[:limit]
+
+
 def audit_record(
     *,
     category: str,
@@ -37,7 +43,6 @@ def audit_record(
 ) -> AuditEvent:
     """Write one audit event. Free text is clipped and stripped of control characters."""
     is_user = getattr(actor, "is_authenticated", False)
-    clean = "".join(ch if ch.isprintable() else "?" for ch in detail)[:300]
     return AuditEvent.objects.create(
         category=category,
         action=action[:64],
@@ -45,9 +50,9 @@ def audit_record(
         actor_email=actor.email if is_user else "",
         clinic=clinic,
         patient=patient,
-        path=(request.path if request is not None else "")[:300],
+        path=printable(request.path if request is not None else "", 300),
         ip_address=client_ip(request),
-        detail=clean,
+        detail=printable(detail, 300),
     )
 
 
