@@ -100,3 +100,15 @@ def test_the_admin_site_is_scoped_to_the_admins_clinic(world: World) -> None:
     assert b"Pat Patient" in listing.content
     assert b"Zed Elsewhere" not in listing.content
     assert client.get(f"/admin/patients/patient/{elsewhere.pk}/change/").status_code in (302, 404)
+
+
+def test_a_clinic_admin_opening_a_patient_in_the_admin_site_is_audited(world: World) -> None:
+    client = Client()
+    client.force_login(world.admin)
+    assert client.get(f"/admin/patients/patient/{world.patient.pk}/change/").status_code == 200
+    event = AuditEvent.objects.get(category="read")
+    assert (event.actor, event.patient, event.action) == (
+        world.admin,
+        world.patient,
+        "patient.admin_view",
+    )

@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from sitbone.clinics.access import staff_context
-from sitbone.clinics.models import AuditEvent, Invitation, Membership
+from sitbone.clinics.models import AuditCategory, AuditEvent, Invitation, Membership
+from sitbone.clinics.services import audit_record
 from sitbone.patients.models import Patient
 
 
@@ -58,6 +59,25 @@ class PatientAdmin(ClinicScopedAdmin):
     list_display = ("full_name", "email", "stage", "created_at")
     search_fields = ("full_name", "email")
     exclude = ("thresholds", "screening_answers")
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        patient = self.get_queryset(request).filter(pk=object_id).first()
+        if patient is not None:
+            audit_record(
+                category=AuditCategory.READ,
+                action="patient.admin_view",
+                actor=request.user,
+                clinic=patient.clinic,
+                patient=patient,
+                request=request,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Membership, site=clinic_admin_site)
