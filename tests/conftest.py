@@ -95,6 +95,7 @@ def world(db: Any) -> World:
     return make_world()
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     """Under CI nothing may be skipped for a missing dependency: a skip fails the run."""
     import os
