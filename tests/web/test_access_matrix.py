@@ -115,7 +115,24 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "clinics:patient_audit": ("login", "404", "404", "200", "200", "404", "200"),
     "clinics:staff": ("login", "404", "404", "404", "404", "404", "200"),
     "clinics:settings": ("login", "404", "404", "404", "404", "404", "200"),
+    # Patient app, symptom check and library (issue 4).
     "patients:home": ("login", "200", "200", "404", "404", "404", "404"),
+    "screening:start": ("200", "200", "200", "200", "200", "200", "200"),
+    "screening:result": ("redirect",) * 7,
+    "screening:clear": ("405",) * 7,
+    "screening:page": ("200", "200", "200", "200", "200", "200", "200"),
+    "screening:register": (
+        "200",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+    ),
+    "education:index": ("200", "200", "200", "200", "200", "200", "200"),
+    "education:article": ("200", "200", "200", "200", "200", "200", "200"),
+    # End of issue-4 rows.
     "clinic_admin:index": ("login", "login", "login", "login", "login", "login", "200"),
     "clinic_admin:login": ("200", "200", "200", "200", "200", "200", "redirect"),
     "clinic_admin:logout": (
@@ -371,6 +388,10 @@ def params_for(world: World) -> dict[str, str]:
         "content_type_id": "1",
         "app_label": "patients",
         "url": "x",
+        # issue-4 params
+        "page_id": "emergency",
+        "slug": "what-is-pht",
+        # end issue-4 params
     }
 
 

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "sitbone.programmes",
     "sitbone.diary",
     "sitbone.measures",
+    "sitbone.screening",
+    "sitbone.education",
 ]
 
 MIDDLEWARE = [

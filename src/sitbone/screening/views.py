@@ -1,0 +1,154 @@
+"""The public symptom check (/check/) and sign-up after it (/register/).
+
+Thin views: parse the form, call one service, render. Answers live only in the visitor's session
+until they sign up or book.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import login
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sitbone.engine.screening import screen
+from sitbone.screening.forms import CheckPageForm, RegistrationForm
+from sitbone.screening.selectors import (
+    check_finished,
+    check_page,
+    check_pages,
+    clinics_for_registration,
+    first_unanswered_page,
+    screening_state,
+)
+from sitbone.screening.services import (
+    RegistrationRefused,
+    patient_self_register,
+    screening_answers_save,
+    screening_clear,
+)
+
+
+def booking_url() -> str:
+    """The booking page once the appointments app provides it; until then its agreed address."""
+    try:
+        return reverse("appointments:book")
+    except NoReverseMatch:
+        return "/book/"
+
+
+@require_http_methods(["GET"])
+def start(request: HttpRequest) -> HttpResponse:
+    pages = check_pages()
+    state = screening_state(request.session)
+    return render(
+        request,
+        "screening/start.html",
+        {
+            "first_page": pages[0],
+            "page_count": len(pages),
+            "question_count": sum(len(p.items) for p in pages),
+            "has_answers": bool(state["answers"]),
+            "finished": check_finished(state),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def page(request: HttpRequest, page_id: str) -> HttpResponse:
+    current = check_page(page_id)
+    if current is None:
+        raise Http404("No such page in the symptom check")
+    pages = check_pages()
+    state = screening_state(request.session)
+    initial = {
+        item.id: ("yes" if state["answers"][item.id] else "no")
+        for item in current.items
+        if item.id in state["answers"]
+    }
+    form = CheckPageForm(request.POST or None, items=current.items, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        state = screening_answers_save(session=request.session, answers=form.answers())
+        if state["triage"] == "emergency":
+            return redirect("screening:result")
+        following = pages[current.number] if current.number < len(pages) else None
+        if following is None:
+            return redirect("screening:result")
+        return redirect("screening:page", page_id=following.id)
+    previous = pages[current.number - 2] if current.number > 1 else None
+    return render(
+        request,
+        "screening/page.html",
+        {
+            "form": form,
+            "current": current,
+            "page_count": len(pages),
+            "previous": previous,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET"])
+def result(request: HttpRequest) -> HttpResponse:
+    state = screening_state(request.session)
+    if not check_finished(state):
+        missing = first_unanswered_page(state["answers"]) or check_pages()[0]
+        return redirect("screening:page", page_id=missing.id)
+    outcome = screen(state["answers"]).to_dict()
+    pages = check_pages()
+    return render(
+        request,
+        "screening/result.html",
+        {
+            "outcome": outcome,
+            "triage": outcome["triage"],
+            "booking_url": booking_url(),
+            "last_page": pages[-1],
+            "first_page": pages[0],
+        },
+    )
+
+
+@require_POST
+def clear(request: HttpRequest) -> HttpResponse:
+    screening_clear(session=request.session)
+    return redirect("screening:start")
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("web:home")
+    state = screening_state(request.session)
+    if not check_finished(state):
+        return render(request, "screening/register_first.html", status=200)
+    if screen(state["answers"]).triage.value == "emergency":
+        return render(request, "screening/register_refused.html", status=403)
+    clinics = clinics_for_registration()
+    if not clinics:
+        return render(request, "screening/register_closed.html", status=503)
+    form = RegistrationForm(request.POST or None, clinics=clinics)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = patient_self_register(
+                clinic=form.chosen_clinic(),
+                full_name=form.cleaned_data["full_name"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                affected_side=form.cleaned_data["affected_side"],
+                answers=state["answers"],
+            )
+        except RegistrationRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            screening_clear(session=request.session)
+            login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+            return HttpResponseRedirect(reverse("patients:home") + "?welcome=1")
+    return render(
+        request,
+        "screening/register.html",
+        {"form": form, "booking_url": booking_url(), "clinic_count": len(clinics)},
+        status=400 if request.method == "POST" else 200,
+    )
