@@ -10,14 +10,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
-from sitbone.clinics.models import AuditCategory, Clinic, Membership, Role
-from sitbone.clinics.services import audit_record
+from sitbone.clinics.models import AuditCategory, AuditEvent, Clinic, Membership, Role
+from sitbone.clinics.services import audit_record, token_digest
 from sitbone.patients.models import Patient
 
 if TYPE_CHECKING:
@@ -135,3 +136,111 @@ def require_own_patient(actor: Any) -> Patient:
     if patient is None:
         raise AccessDenied
     return patient
+
+
+def refuse(*, actor: Any, request: HttpRequest | None, what: str, reference: object) -> NoReturn:
+    """Record a refused access as a security event and answer exactly like a missing page."""
+    staff = staff_context(actor)
+    audit_record(
+        category=AuditCategory.DENIED,
+        action="record.probe",
+        actor=actor,
+        clinic=staff.clinic if staff else None,
+        patient=None,
+        request=request,
+        detail=f"refused {what} of {str(reference)[:40]}",
+    )
+    raise AccessDenied
+
+
+def clinician_for_staff(
+    *, actor: User, public_id: object, request: HttpRequest, manage: bool = False
+) -> User:
+    """A staff member of the actor's clinic (for diaries and availability).
+
+    With `manage`, only clinic admins may pick someone other than themselves.
+    """
+    from sitbone.accounts.models import User as UserModel
+
+    staff = require_staff(actor)
+    parsed = _parse_uuid(public_id)
+    member = (
+        UserModel.objects.filter(public_id=parsed, memberships__clinic=staff.clinic).first()
+        if parsed
+        else None
+    )
+    if member is None or (manage and not staff.is_admin and member.pk != actor.pk):
+        refuse(actor=actor, request=request, what="staff member", reference=public_id)
+    return member
+
+
+def clinic_record_for_staff[M: Model](
+    *, actor: User, queryset: QuerySet[M], public_id: object, request: HttpRequest, what: str
+) -> M:
+    """A patient-linked row (fields `clinic`, `patient`) of the actor's clinic, the read audited;
+    anything else is refused (404 and a security event)."""
+    staff = staff_context(actor)
+    parsed = _parse_uuid(public_id)
+    record = (
+        queryset.filter(public_id=parsed, clinic=staff.clinic).first() if staff and parsed else None
+    )
+    if staff is None or record is None:
+        refuse(actor=actor, request=request, what=what, reference=public_id)
+    audit_record(
+        category=AuditCategory.READ,
+        action=what,
+        actor=actor,
+        clinic=staff.clinic,
+        patient=record.patient,  # type: ignore[attr-defined]
+        request=request,
+    )
+    return record
+
+
+def record_for_own_patient[M: Model](
+    *, actor: Any, queryset: QuerySet[M], public_id: object, request: HttpRequest, what: str
+) -> M:
+    """A row (field `patient`) of the actor's own patient record; anything else is refused."""
+    patient = own_patient_record(actor)
+    parsed = _parse_uuid(public_id)
+    record = (
+        queryset.filter(public_id=parsed, patient=patient).first() if patient and parsed else None
+    )
+    if record is None:
+        refuse(actor=actor, request=request, what=what, reference=public_id)
+    return record
+
+
+def staff_reads_audit(
+    *, actor: User, patients: Iterable[Patient], request: HttpRequest, what: str
+) -> None:
+    """Audit a staff page that shows several patients (e.g. a diary): one event per patient."""
+    staff = require_staff(actor)
+    events = [
+        AuditEvent(
+            category=AuditCategory.READ,
+            action=what[:64],
+            actor=actor,
+            actor_email=actor.email,
+            clinic=staff.clinic,
+            patient=patient,
+            path=request.path[:300],
+            ip_address=request.META.get("REMOTE_ADDR") or None,
+        )
+        for patient in {p.pk: p for p in patients}.values()
+        if patient.clinic_id == staff.clinic.pk
+    ]
+    AuditEvent.objects.bulk_create(events)
+
+
+def record_for_link_secret[M: Model](
+    *, queryset: QuerySet[M], token: str, request: HttpRequest, what: str
+) -> M:
+    """The live row (field `token_hash`) a secret link opens, e.g. a calendar feed address.
+
+    The link is the credential; an unknown or revoked secret is refused like a missing page.
+    """
+    record = queryset.filter(token_hash=token_digest(token)).first() if token else None
+    if record is None:
+        refuse(actor=request.user, request=request, what=what, reference="link secret")
+    return record
