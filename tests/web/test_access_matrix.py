@@ -375,11 +375,60 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     ),
     "clinic_admin:app_list": ("login", "login", "login", "login", "login", "login", "404"),
     "admin/(?P<url>.*)$": ("login", "login", "login", "login", "login", "login", "404"),
+    # Appointments (issue 6): a patient reaches only their own appointments; staff reach their
+    # clinic's; availability of someone else is for clinic admins; feeds open only by secret.
+    "appointments:mine": ("login", "200", "200", "redirect", "redirect", "redirect", "redirect"),
+    "appointments:book_review": ("login", "200", "200", "404", "404", "404", "404"),
+    "appointments:calendar": ("login", "200", "200", "200", "200", "200", "200"),
+    "appointments:feed": ("404",) * 7,
+    "appointments:diary": ("login", "404", "404", "200", "200", "200", "200"),
+    "appointments:diary_week": ("login", "404", "404", "200", "200", "200", "200"),
+    "appointments:book_for": ("login", "404", "404", "200", "200", "200", "200"),
+    "appointments:staff_book": ("login", "404", "404", "200", "200", "404", "200"),
+    "appointments:availability": (
+        "login",
+        "404",
+        "404",
+        "redirect",
+        "redirect",
+        "redirect",
+        "200",
+    ),
+    "appointments:availability_edit": ("login", "404", "404", "200", "404", "404", "200"),
+    "appointments:settings": ("login", "404", "404", "404", "404", "404", "200"),
+    "appointments:type_edit": ("login", "404", "404", "404", "404", "404", "200"),
+    "appointments:detail": ("login", "200", "404", "200", "200", "404", "200"),
+    "appointments:reschedule": ("login", "200", "404", "200", "200", "404", "200"),
+    "appointments:cancel": ("login", "200", "404", "200", "200", "404", "200"),
+    "booking:start": ("200", "redirect", "redirect", "200", "200", "200", "200"),
+    "booking:done": ("200",) * 7,
+    "booking:clinic": ("200", "redirect", "redirect", "200", "200", "200", "200"),
+    "clinic_admin:appointments_appointment_changelist": ("login",) * 6 + ("200",),
+    "clinic_admin:appointments_appointment_add": ("login",) * 6 + ("403",),
+    "clinic_admin:appointments_appointment_history": ("login",) * 6 + ("200",),
+    "clinic_admin:appointments_appointment_delete": ("login",) * 6 + ("403",),
+    "clinic_admin:appointments_appointment_change": ("login",) * 6 + ("200",),
+    "admin/appointments/appointment/<path:object_id>/": ("login",) * 6 + ("redirect",),
+    "clinic_admin:appointments_appointmenttype_changelist": ("login",) * 6 + ("200",),
+    "clinic_admin:appointments_appointmenttype_add": ("login",) * 6 + ("403",),
+    "clinic_admin:appointments_appointmenttype_history": ("login",) * 6 + ("200",),
+    "clinic_admin:appointments_appointmenttype_delete": ("login",) * 6 + ("403",),
+    "clinic_admin:appointments_appointmenttype_change": ("login",) * 6 + ("200",),
+    "admin/appointments/appointmenttype/<path:object_id>/": ("login",) * 6 + ("redirect",),
+    "clinic_admin:appointments_reminderdelivery_changelist": ("login",) * 6 + ("200",),
+    "clinic_admin:appointments_reminderdelivery_add": ("login",) * 6 + ("403",),
+    "clinic_admin:appointments_reminderdelivery_history": ("login",) * 6 + ("200",),
+    "clinic_admin:appointments_reminderdelivery_delete": ("login",) * 6 + ("403",),
+    "clinic_admin:appointments_reminderdelivery_change": ("login",) * 6 + ("200",),
+    "admin/appointments/reminderdelivery/<path:object_id>/": ("login",) * 6 + ("redirect",),
 }
 
 
 def params_for(world: World) -> dict[str, str]:
+    from tests.appointments.factories import matrix_params
+
     return {
+        **matrix_params(world),
         "patient_id": str(world.patient.public_id),
         "token": "not-a-real-token",
         "key": "bogus-key",
@@ -414,6 +463,10 @@ def admin_object(world: World, pattern: str) -> dict[str, str]:
                 "expires_at": world.clinic.created_at,
             },
         )[0]
+    elif "appointments/" in pattern:
+        from tests.appointments.factories import admin_row
+
+        row = admin_row(world, pattern)
     elif "clinics/auditevent/" in pattern:
         row = AuditEvent.objects.create(
             category="write", action="matrix.fixture", clinic=world.clinic, patient=world.patient

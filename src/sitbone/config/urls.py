@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("clinic/", include("sitbone.clinics.urls")),
     path("me/", include("sitbone.patients.urls")),
+    path("appointments/", include("sitbone.appointments.urls")),
+    path("book/", include("sitbone.appointments.public_urls")),
     path("", include("sitbone.screening.urls")),
     path("learn/", include("sitbone.education.urls")),
     path("admin/", clinic_admin_site.urls),

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "sitbone.programmes",
     "sitbone.diary",
     "sitbone.measures",
+    "sitbone.appointments",
     "sitbone.screening",
     "sitbone.education",
 ]
