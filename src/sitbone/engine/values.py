@@ -1,0 +1,154 @@
+"""Turning raw input (JSON, form data, Python callers) into clinical values, and back for display.
+
+House rule (STYLE.md): clinical numbers are int, Decimal or Fraction, never float. Floats only
+arrive from JSON parsers and are converted exactly through their shortest repr, so ``0.9`` becomes
+``Decimal("0.9")``. Floats only leave through :func:`display_number`, rounded to 3 decimals.
+Booleans are not numbers here: ``true`` for a pain score is an error, as is ``1`` for a yes/no item.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+from sitbone.engine.errors import EngineInputError, join_field
+
+_THOUSANDTH = Decimal("0.001")
+
+
+def describe(value: object) -> str:
+    """A short JSON-like rendering of a value for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value[:40]}…"' if len(value) > 40 else f'"{value}"'
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return str(value)
+
+
+def require_int(value: object, *, field: str, low: int, high: int) -> int:
+    if type(value) is not int or not low <= value <= high:
+        raise EngineInputError(
+            f"{_name(field)} must be a whole number from {low} to {high}; got {describe(value)}",
+            field,
+        )
+    return value
+
+
+def require_bool(value: object, *, field: str) -> bool:
+    if type(value) is not bool:
+        raise EngineInputError(
+            f"{_name(field)} must be true or false; got {describe(value)}", field
+        )
+    return value
+
+
+def require_number(value: object, *, field: str) -> Decimal:
+    """Any finite number (int, float or Decimal, not a boolean), as an exact Decimal."""
+    number = _as_decimal(value)
+    if number is None:
+        raise EngineInputError(f"{_name(field)} must be a number; got {describe(value)}", field)
+    return number
+
+
+def require_decimal(value: object, *, field: str, low: Decimal, high: Decimal) -> Decimal:
+    number = _as_decimal(value)
+    if number is None or not low <= number <= high:
+        raise EngineInputError(
+            f"{_name(field)} must be a number from {low} to {high}; got {describe(value)}", field
+        )
+    return number
+
+
+def require_text(value: object, *, field: str, choices: Collection[str] | None = None) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise EngineInputError(
+            f"{_name(field)} must be a non-empty text; got {describe(value)}", field
+        )
+    if choices is not None and value not in choices:
+        options = ", ".join(f'"{choice}"' for choice in choices)
+        raise EngineInputError(
+            f"{_name(field)} must be one of {options}; got {describe(value)}", field
+        )
+    return value
+
+
+def require_date(value: object, *, field: str) -> date:
+    if type(value) is date:
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise EngineInputError(
+        f"{_name(field)} must be a calendar date written YYYY-MM-DD; got {describe(value)}", field
+    )
+
+
+def require_object(value: object, *, field: str) -> Mapping[str, Any]:
+    if type(value) is dict or isinstance(value, Mapping):
+        return value
+    raise EngineInputError(
+        f"{_name(field) or 'the input'} must be a JSON object; got {describe(value)}", field or None
+    )
+
+
+def require_list(value: object, *, field: str) -> Sequence[Any]:
+    if not isinstance(value, list | tuple):
+        raise EngineInputError(f"{_name(field)} must be a list; got {describe(value)}", field)
+    return value
+
+
+def require_key(mapping: Mapping[str, Any], key: str, *, field: str) -> Any:
+    if key not in mapping:
+        raise EngineInputError(f"{key} is required", join_field(field, key))
+    return mapping[key]
+
+
+def reject_unknown_keys(
+    mapping: Mapping[str, Any], allowed: Collection[str], *, field: str
+) -> None:
+    if len(mapping) <= len(allowed) and all(key in allowed for key in mapping):
+        return
+    unknown = next(key for key in mapping if key not in allowed)
+    expected = ", ".join(sorted(allowed))
+    raise EngineInputError(
+        f"unknown field {describe(unknown)}; expected one of: {expected}",
+        join_field(field, str(unknown)),
+    )
+
+
+def display_number(value: Decimal | Fraction | int) -> float:
+    """Round a clinical number half-up to 3 decimals for JSON display (the only float exit)."""
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    return float(Decimal(value).quantize(_THOUSANDTH, rounding=ROUND_HALF_UP))
+
+
+def _as_decimal(value: object) -> Decimal | None:
+    if type(value) is float:
+        return Decimal(repr(value)) if math.isfinite(value) else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value)) if math.isfinite(value) else None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    return None
+
+
+def _name(field: str) -> str:
+    """The last segment of a field path, which is what the person sees next to the input."""
+    return field.rsplit(".", 1)[-1]
