@@ -8,6 +8,14 @@ is data in :class:`Thresholds`. The engine reads only its own packaged data file
 """
 
 from sitbone.engine.errors import EngineInputError
+from sitbone.engine.gates import (
+    GATE_MEASURE_NAMES,
+    GateMeasures,
+    GateResult,
+    evaluate_running_ready,
+    evaluate_stage_gate,
+    gate_tests,
+)
 from sitbone.engine.instruments import (
     INSTRUMENT_IDS,
     INSTRUMENTS,
@@ -25,8 +33,37 @@ from sitbone.engine.instruments import (
     score_sitting_tolerance,
     score_visa_h,
 )
+from sitbone.engine.monitoring import (
+    Action,
+    Decision,
+    Session,
+    SessionZone,
+    StageChange,
+    Zone,
+    classify_session,
+    decide,
+    weekly_trend_rising,
+)
+from sitbone.engine.prescription import (
+    EQUIPMENT,
+    EXERCISES,
+    Adjustment,
+    Exercise,
+    ExerciseKind,
+    HipFlexion,
+    Irritability,
+    LoadBand,
+    PrescribedExercise,
+    Programme,
+    Speed,
+    Variable,
+    prescribe,
+    progress,
+    regress,
+)
 from sitbone.engine.probability import PROVOCATION_TESTS, PostTestResult, post_test_probability
 from sitbone.engine.rules import RULES, Reason, Rule
+from sitbone.engine.running import RUN_LADDER, RunStep, RunStepDecision, run_step
 from sitbone.engine.screening import (
     SCREEN_ITEMS,
     SCREEN_PAGES,
@@ -38,31 +75,65 @@ from sitbone.engine.screening import (
 )
 from sitbone.engine.thresholds import DEFAULT_THRESHOLDS, THRESHOLD_SPECS, Thresholds
 
+
 __all__ = [
     "DEFAULT_THRESHOLDS",
+    "EQUIPMENT",
+    "EXERCISES",
+    "GATE_MEASURE_NAMES",
     "INSTRUMENTS",
     "INSTRUMENT_IDS",
     "PROVOCATION_TESTS",
     "RULES",
+    "RUN_LADDER",
     "SCREEN_ITEMS",
     "SCREEN_PAGES",
     "THRESHOLD_SPECS",
+    "Action",
+    "Adjustment",
     "Change",
+    "Decision",
     "Direction",
     "EngineInputError",
+    "Exercise",
+    "ExerciseKind",
+    "GateMeasures",
+    "GateResult",
+    "HipFlexion",
     "InstrumentDefinition",
+    "Irritability",
     "Likelihood",
+    "LoadBand",
     "PostTestResult",
+    "PrescribedExercise",
+    "Programme",
     "Q8Bands",
     "Reason",
     "Rule",
+    "RunStep",
+    "RunStepDecision",
     "ScoreResult",
     "ScreenItem",
     "ScreenResult",
+    "Session",
+    "SessionZone",
+    "Speed",
+    "StageChange",
     "Thresholds",
     "Triage",
+    "Variable",
+    "Zone",
+    "classify_session",
+    "decide",
+    "evaluate_running_ready",
+    "evaluate_stage_gate",
+    "gate_tests",
     "instrument_definition",
     "post_test_probability",
+    "prescribe",
+    "progress",
+    "regress",
+    "run_step",
     "score",
     "score_groc",
     "score_lefs",
@@ -71,4 +142,5 @@ __all__ = [
     "score_sitting_tolerance",
     "score_visa_h",
     "screen",
+    "weekly_trend_rising",
 ]
