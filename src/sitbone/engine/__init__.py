@@ -7,6 +7,7 @@ running (§5.7). Every decision carries reasons citing rule ids from :data:`RULE
 is data in :class:`Thresholds`. The engine reads only its own packaged data files.
 """
 
+from sitbone.engine.commands import COMMANDS, run
 from sitbone.engine.errors import EngineInputError
 from sitbone.engine.gates import (
     GATE_MEASURE_NAMES,
@@ -75,8 +76,8 @@ from sitbone.engine.screening import (
 )
 from sitbone.engine.thresholds import DEFAULT_THRESHOLDS, THRESHOLD_SPECS, Thresholds
 
-
 __all__ = [
+    "COMMANDS",
     "DEFAULT_THRESHOLDS",
     "EQUIPMENT",
     "EXERCISES",
@@ -133,6 +134,7 @@ __all__ = [
     "prescribe",
     "progress",
     "regress",
+    "run",
     "run_step",
     "score",
     "score_groc",
