@@ -115,6 +115,23 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "clinics:patient_audit": ("login", "404", "404", "200", "200", "404", "200"),
     "clinics:staff": ("login", "404", "404", "404", "404", "404", "200"),
     "clinics:settings": ("login", "404", "404", "404", "404", "404", "200"),
+    # issue-5 routes: the clinician workspace (another clinic's clinician always gets 404)
+    "programmes:approvals": ("login", "404", "404", "200", "200", "200", "200"),
+    "programmes:versions": ("login", "404", "404", "200", "200", "404", "200"),
+    "programmes:edit": ("login", "404", "404", "200", "200", "404", "200"),
+    "programmes:thresholds": ("login", "404", "404", "200", "200", "404", "200"),
+    "programmes:review": ("login", "404", "404", "200", "200", "404", "200"),
+    "assessments:list": ("login", "404", "404", "200", "200", "404", "200"),
+    "assessments:new": ("login", "404", "404", "200", "200", "404", "200"),
+    "assessments:detail": ("login", "404", "404", "200", "200", "404", "200"),
+    "assessments:measures": ("login", "404", "404", "200", "200", "404", "200"),
+    "assessments:measure_new": ("login", "404", "404", "200", "200", "404", "200"),
+    "assessments:adjuncts": ("login", "404", "404", "200", "200", "404", "200"),
+    "assessments:note_new": ("login", "404", "404", "405", "405", "404", "405"),
+    "reports:index": ("login", "404", "404", "200", "200", "404", "200"),
+    "reports:exercise_sheet": ("login", "404", "404", "200", "200", "404", "200"),
+    "reports:progress_pdf": ("login", "404", "404", "200", "200", "404", "200"),
+    # end issue-5 routes
     # Patient app, symptom check and library (issue 4).
     "patients:home": ("login", "200", "200", "404", "404", "404", "404"),
     "screening:start": ("200", "200", "200", "200", "200", "200", "200"),
@@ -426,9 +443,11 @@ EXPECTED: dict[str, tuple[str, ...]] = {
 
 def params_for(world: World) -> dict[str, str]:
     from tests.appointments.factories import matrix_params
+    from tests.clinics.factories import workspace_matrix_params
 
     return {
         **matrix_params(world),
+        **workspace_matrix_params(world),
         "patient_id": str(world.patient.public_id),
         "token": "not-a-real-token",
         "key": "bogus-key",

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+import uuid
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.core.exceptions import AppRegistryNotReady
+from django.db.models import JSONField, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from sitbone.clinics.access import require_staff
-from sitbone.clinics.models import Invitation, Membership
+from sitbone.clinics.access import caseload_for, require_staff
+from sitbone.clinics.models import Clinic, Invitation, Membership
+from sitbone.diary.models import MorningCheck, SessionLog
+from sitbone.measures.models import MeasureResult
+from sitbone.patients.models import Patient
+from sitbone.programmes.models import Approval, Decision, Programme
 
 if TYPE_CHECKING:
     from sitbone.accounts.models import User
@@ -28,3 +39,562 @@ def invitations_open(*, actor: User) -> QuerySet[Invitation]:
     return Invitation.objects.filter(
         clinic=staff.clinic, accepted_at__isnull=True, expires_at__gt=timezone.now()
     ).exclude(kind="patient")
+
+
+def clinic_today(clinic: Clinic) -> dt.date:
+    """Today's date in the clinic's time zone (the day sessions and check-ins are dated by)."""
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
+
+
+# --- Triage: the clinician's home ------------------------------------------------------------
+#
+# Who needs the clinician today, most urgent first. Every signal comes from data the engine has
+# already judged (decision zones and reasons, pending stage changes) or from plain counts against
+# what was prescribed; nothing here re-applies a clinical rule. The list is built in a fixed number
+# of queries whatever the caseload: one for the patients with their latest decision, pending
+# proposal, programme and last VISA-H as subqueries, one for recent sessions, one for recent
+# morning checks, and one for upcoming appointments when that app is installed.
+
+
+def _appointments_feature() -> Any:
+    """`upcoming_appointments_for_patients`, or None when the appointments app is absent."""
+    try:
+        from sitbone.appointments.selectors import upcoming_appointments_for_patients
+    except (ImportError, RuntimeError, AppRegistryNotReady):
+        return None
+    return upcoming_appointments_for_patients
+
+
+upcoming_appointments_for_patients = _appointments_feature()
+
+TREND_RISING_RULE = "PMM-TREND-RISING"
+QUESTIONNAIRE_DUE_DAYS = 28
+CHECK_IN_WINDOW_DAYS = 7
+APPOINTMENT_SOON_DAYS = 7
+
+
+class Need(StrEnum):
+    """Why a patient is on the list, most urgent first (the order is the sort order)."""
+
+    RED = "red"
+    APPROVAL = "approval"
+    MISSED = "missed"
+    DUE = "due"
+    APPOINTMENT = "appointment"
+
+
+NEED_LABELS = {
+    Need.RED: "Red zone or rising pain",
+    Need.APPROVAL: "Stage change to approve",
+    Need.MISSED: "Missed sessions or check-ins",
+    Need.DUE: "Questionnaire due",
+    Need.APPOINTMENT: "Appointment this week",
+}
+_NEED_ORDER = {need: index for index, need in enumerate(Need)}
+
+
+@dataclass(frozen=True)
+class TriageReason:
+    need: Need
+    text: str
+
+
+@dataclass(frozen=True)
+class TriageRow:
+    patient: Patient
+    reasons: tuple[TriageReason, ...]
+    zone: str | None
+    last_session_on: dt.date | None
+    pending_decision_id: uuid.UUID | None
+    next_appointment: Any
+
+    @property
+    def needs(self) -> frozenset[Need]:
+        return frozenset(reason.need for reason in self.reasons)
+
+    @property
+    def sort_key(self) -> tuple[int, int, str]:
+        first = min((_NEED_ORDER[r.need] for r in self.reasons), default=len(_NEED_ORDER))
+        return (first, -len(self.reasons), self.patient.full_name.lower())
+
+
+@dataclass(frozen=True)
+class Triage:
+    rows: list[TriageRow]
+    counts: dict[str, int]
+    total: int
+    shown: str
+    appointments_enabled: bool
+
+
+def _triage_patients(actor: User, today: dt.date) -> QuerySet[Patient]:
+    latest = Decision.objects.filter(patient=OuterRef("pk")).order_by("-made_on", "-id")
+    pending = Decision.objects.filter(patient=OuterRef("pk"), approval=Approval.PENDING).order_by(
+        "-made_on", "-id"
+    )
+    current = Programme.objects.filter(patient=OuterRef("pk"), is_current=True)
+    last_session = SessionLog.objects.filter(patient=OuterRef("pk")).order_by("-performed_on")
+    visa_h = MeasureResult.objects.filter(patient=OuterRef("pk"), instrument="visa_h").order_by(
+        "-taken_on"
+    )
+    return (
+        caseload_for(actor)
+        .filter(discharged_on__isnull=True)
+        .annotate(
+            t_zone=Subquery(latest.values("zone")[:1]),
+            t_made_on=Subquery(latest.values("made_on")[:1]),
+            t_reasons=Subquery(latest.values("reasons")[:1], output_field=JSONField()),
+            t_pending_id=Subquery(pending.values("public_id")[:1]),
+            t_pending_from=Subquery(pending.values("stage_from")[:1]),
+            t_pending_to=Subquery(pending.values("stage_to")[:1]),
+            t_per_week=Subquery(current.values("sessions_per_week")[:1]),
+            t_visa_h_on=Subquery(visa_h.values("taken_on")[:1]),
+            t_last_session_on=Subquery(last_session.values("performed_on")[:1]),
+        )
+        .order_by("full_name")
+    )
+
+
+def _reasons_for(
+    patient: Any,
+    *,
+    today: dt.date,
+    sessions: list[dt.date],
+    mornings: set[dt.date],
+    appointment: Any,
+    zone_info: zoneinfo.ZoneInfo,
+) -> list[TriageReason]:
+    reasons: list[TriageReason] = []
+    zone = patient.t_zone
+    rules = {r.get("rule") for r in (patient.t_reasons or []) if isinstance(r, dict)}
+    if zone == "stop":
+        reasons.append(TriageReason(Need.RED, "Red flag: refer for medical review"))
+    elif zone == "red":
+        reasons.append(TriageReason(Need.RED, f"Red zone on {patient.t_made_on:%a %-d %b}"))
+    if TREND_RISING_RULE in rules:
+        reasons.append(TriageReason(Need.RED, "Morning pain rising week on week"))
+    if patient.t_pending_id:
+        verb = "advance" if patient.t_pending_to > patient.t_pending_from else "step back"
+        reasons.append(
+            TriageReason(
+                Need.APPROVAL,
+                f"Proposed {verb}: stage {patient.t_pending_from} → {patient.t_pending_to}",
+            )
+        )
+    week_start = today - dt.timedelta(days=CHECK_IN_WINDOW_DAYS)
+    done = sum(1 for day in sessions if week_start < day <= today)
+    if patient.t_per_week and done < patient.t_per_week:
+        reasons.append(
+            TriageReason(Need.MISSED, f"{done} of {patient.t_per_week} sessions in the last 7 days")
+        )
+    missed = sum(
+        1
+        for day in sessions
+        if week_start <= day <= today - dt.timedelta(days=2)
+        and day + dt.timedelta(days=1) not in mornings
+    )
+    if missed:
+        reasons.append(
+            TriageReason(
+                Need.MISSED,
+                f"{missed} missed morning check-in{'s' if missed > 1 else ''} this week",
+            )
+        )
+    last_visa = patient.t_visa_h_on
+    if last_visa is None:
+        reasons.append(TriageReason(Need.DUE, "No VISA-H recorded yet"))
+    elif (today - last_visa).days >= QUESTIONNAIRE_DUE_DAYS:
+        reasons.append(TriageReason(Need.DUE, f"VISA-H due (last {last_visa:%-d %b})"))
+    if appointment is not None:
+        starts = timezone.localtime(appointment.starts_at, zone_info)
+        if (starts.date() - today).days <= APPOINTMENT_SOON_DAYS:
+            reasons.append(TriageReason(Need.APPOINTMENT, f"Appointment {starts:%a %-d %b %H:%M}"))
+    return reasons
+
+
+def patient_list_for_triage(*, actor: User, show: str = "all") -> Triage:
+    """The actor's caseload ordered by need, each row saying why, with counts per need."""
+    staff = require_staff(actor)
+    today = clinic_today(staff.clinic)
+    zone_info = zoneinfo.ZoneInfo(staff.clinic.time_zone)
+    patients = list(_triage_patients(actor, today))
+    since = today - dt.timedelta(days=CHECK_IN_WINDOW_DAYS + 1)
+    sessions: dict[int, list[dt.date]] = defaultdict(list)
+    for patient_id, day in SessionLog.objects.filter(
+        patient__in=_triage_patients(actor, today).values("pk"), performed_on__gte=since
+    ).values_list("patient_id", "performed_on"):
+        sessions[patient_id].append(day)
+    mornings: dict[int, set[dt.date]] = defaultdict(set)
+    for patient_id, day in MorningCheck.objects.filter(
+        patient__in=_triage_patients(actor, today).values("pk"), checked_on__gte=since
+    ).values_list("patient_id", "checked_on"):
+        mornings[patient_id].add(day)
+    appointments: dict[int, Any] = {}
+    if upcoming_appointments_for_patients is not None:
+        appointments = upcoming_appointments_for_patients(
+            actor=actor, patients=_triage_patients(actor, today)
+        )
+    rows = []
+    for patient in patients:
+        rows.append(
+            TriageRow(
+                patient=patient,
+                reasons=tuple(
+                    _reasons_for(
+                        patient,
+                        today=today,
+                        sessions=sessions.get(patient.pk, []),
+                        mornings=mornings.get(patient.pk, set()),
+                        appointment=appointments.get(patient.pk),
+                        zone_info=zone_info,
+                    )
+                ),
+                zone=patient.t_zone,  # type: ignore[attr-defined]
+                last_session_on=patient.t_last_session_on,  # type: ignore[attr-defined]
+                pending_decision_id=patient.t_pending_id,  # type: ignore[attr-defined]
+                next_appointment=appointments.get(patient.pk),
+            )
+        )
+    rows.sort(key=lambda row: row.sort_key)
+    counts = {need.value: sum(1 for r in rows if need in r.needs) for need in Need}
+    counts["attention"] = sum(1 for r in rows if r.reasons)
+    if show in {need.value for need in Need}:
+        shown = [r for r in rows if Need(show) in r.needs]
+    elif show == "attention":
+        shown = [r for r in rows if r.reasons]
+    else:
+        show, shown = "all", rows
+    return Triage(
+        rows=shown,
+        counts=counts,
+        total=len(rows),
+        shown=show,
+        appointments_enabled=upcoming_appointments_for_patients is not None,
+    )
+
+
+# --- Outcome-measure history -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    result: MeasureResult
+    change: dict[str, Any] | None
+    """The engine's change against the previous result: delta, direction, MCID/MDC flags."""
+
+    reasons: list[dict[str, str]]
+
+
+@dataclass(frozen=True)
+class MeasureHistory:
+    instrument: str
+    name: str
+    short_name: str
+    low: int
+    high: int
+    higher_is_better: bool
+    mcid: int | None
+    mcid_source: str | None
+    rows: list[MeasureRow]
+    """Newest first."""
+
+    @property
+    def latest(self) -> MeasureRow:
+        return self.rows[0]
+
+
+def measure_history(*, patient: Patient) -> list[MeasureHistory]:
+    """Each instrument's results with the engine's change verdict against the one before.
+
+    Change and MCID markers come from the engine's scoring (clinical-brief §4): VISA-H has no
+    published MCID, so its change carries no verdict unless the clinic set ``visa_h_mcid``.
+    """
+    from sitbone.engine.commands import COMMANDS
+    from sitbone.engine.errors import EngineInputError
+    from sitbone.engine.instruments import INSTRUMENTS
+    from sitbone.programmes.services import engine_thresholds
+
+    thresholds = engine_thresholds(patient)
+    by_instrument: dict[str, list[MeasureResult]] = defaultdict(list)
+    for result in MeasureResult.objects.filter(patient=patient).order_by("taken_on", "id"):
+        by_instrument[result.instrument].append(result)
+    histories = []
+    for instrument, results in by_instrument.items():
+        definition = INSTRUMENTS.get(instrument)
+        if definition is None:
+            continue
+        rows: list[MeasureRow] = []
+        mcid: int | None = None
+        mcid_source: str | None = None
+        for previous, result in zip([None, *results], results, strict=False):
+            change, reasons = None, []
+            if previous is not None:
+                try:
+                    scored = COMMANDS["score"](
+                        {
+                            "instrument": instrument,
+                            "answers": result.answers,
+                            "previous_total": previous.total,
+                            "thresholds": thresholds,
+                        }
+                    )
+                except EngineInputError:
+                    scored = {}
+                change = scored.get("change")
+                reasons = scored.get("reasons", [])
+                if change:
+                    mcid, mcid_source = change.get("mcid"), change.get("mcid_source")
+            rows.append(MeasureRow(result, change, reasons))
+        histories.append(
+            MeasureHistory(
+                instrument=instrument,
+                name=definition.name,
+                short_name=definition.short_name,
+                low=definition.min,
+                high=definition.max,
+                higher_is_better=definition.higher_is_better,
+                mcid=mcid
+                if mcid is not None
+                else (definition.mcid.value if definition.mcid else None),
+                mcid_source=mcid_source,
+                rows=list(reversed(rows)),
+            )
+        )
+    order = ["visa_h", "lefs", "nprs", "groc", "nirschl", "sitting_tolerance"]
+    histories.sort(key=lambda h: order.index(h.instrument) if h.instrument in order else 99)
+    return histories
+
+
+# --- The patient page ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    day: dt.date
+    kind: str
+    title: str
+    detail: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class AdherenceWeek:
+    starts: dt.date
+    done: int
+    prescribed: int
+
+
+@dataclass(frozen=True)
+class Workspace:
+    patient: Patient
+    today: dt.date
+    programme: Programme | None
+    decisions: list[Decision]
+    pending: list[Decision]
+    zone_trend: list[Decision]
+    mornings: list[MorningCheck]
+    adherence: list[AdherenceWeek]
+    measures: list[MeasureHistory]
+    next_appointment: Any
+    appointments_enabled: bool
+    notes: list[Any]
+    assessments: list[Any]
+    adjuncts: list[Any]
+    timeline: list[TimelineEntry]
+
+    @property
+    def adherence_done(self) -> int:
+        return sum(week.done for week in self.adherence)
+
+    @property
+    def adherence_prescribed(self) -> int:
+        return sum(week.prescribed for week in self.adherence)
+
+
+ADHERENCE_WEEKS = 4
+TIMELINE_DAYS = 120
+TIMELINE_LIMIT = 120
+
+
+def patient_workspace(*, actor: User, patient: Patient) -> Workspace:
+    """Everything the clinician's patient page shows. ``patient`` comes from the access module."""
+    from django.urls import reverse
+
+    from sitbone.assessments.models import AdjunctTherapy, Assessment, ClinicalNote
+
+    today = clinic_today(patient.clinic)
+    since = today - dt.timedelta(days=TIMELINE_DAYS)
+    programme = (
+        Programme.objects.filter(patient=patient, is_current=True)
+        .prefetch_related("exercises")
+        .first()
+    )
+    decisions = list(
+        Decision.objects.filter(patient=patient, made_on__gte=since)
+        .select_related("reviewed_by")
+        .order_by("-made_on", "-id")
+    )
+    sessions = list(
+        SessionLog.objects.filter(patient=patient, performed_on__gte=since).order_by(
+            "-performed_on", "-id"
+        )
+    )
+    mornings = list(
+        MorningCheck.objects.filter(patient=patient, checked_on__gte=since).order_by("-checked_on")
+    )
+    versions = list(
+        Programme.objects.filter(patient=patient).select_related("created_by").order_by("-version")
+    )
+    notes = list(
+        ClinicalNote.objects.filter(patient=patient)
+        .select_related("author")
+        .order_by("-created_at")[:50]
+    )
+    assessments = list(
+        Assessment.objects.filter(patient=patient)
+        .select_related("assessed_by")
+        .order_by("-assessed_on", "-id")[:50]
+    )
+    adjuncts = list(AdjunctTherapy.objects.filter(patient=patient).order_by("-given_on")[:50])
+    measures = measure_history(patient=patient)
+    next_appointment = None
+    if upcoming_appointments_for_patients is not None:
+        next_appointment = upcoming_appointments_for_patients(actor=actor, patients=[patient]).get(
+            patient.pk
+        )
+
+    adherence = []
+    per_week = programme.sessions_per_week if programme else 0
+    for week in range(ADHERENCE_WEEKS - 1, -1, -1):
+        ends = today - dt.timedelta(days=7 * week)
+        starts = ends - dt.timedelta(days=6)
+        done = sum(1 for s in sessions if starts <= s.performed_on <= ends and s.completed)
+        adherence.append(AdherenceWeek(starts, done, per_week))
+
+    pid = patient.public_id
+    morning_by_day = {m.checked_on: m.pain for m in mornings}
+    timeline: list[TimelineEntry] = []
+    for s in sessions:
+        morning = morning_by_day.get(s.performed_on + dt.timedelta(days=1))
+        detail = f"Pain during {s.pain_during}/10, after {s.pain_after}/10"
+        detail += f", next morning {morning}/10" if morning is not None else ", no morning check"
+        title = "Session" if s.completed else "Session (not completed)"
+        timeline.append(TimelineEntry(s.performed_on, "session", title, detail))
+    for d in decisions:
+        if d.stage_change == "stay" and d.action not in ("regress", "refer"):
+            continue
+        title = f"Engine: {d.action}"
+        if d.stage_change != "stay":
+            title += f", stage {d.stage_from} → {d.stage_to} ({d.get_approval_display().lower()})"
+        detail = "; ".join(r.get("text", "") for r in d.reasons[:2])
+        if d.review_note:
+            detail += f" — note: {d.review_note}"
+        timeline.append(TimelineEntry(d.made_on, f"decision zone-{d.zone}", title, detail))
+    for history in measures:
+        for row in history.rows:
+            if row.result.taken_on < since:
+                continue
+            delta = f" ({row.change['delta']:+d})" if row.change else ""
+            timeline.append(
+                TimelineEntry(
+                    row.result.taken_on,
+                    "measure",
+                    f"{history.short_name} {row.result.total}{delta}",
+                    url=reverse("assessments:measures", args=[pid]),
+                )
+            )
+    for a in assessments:
+        detail = ""
+        if a.posttest_probability is not None:
+            detail = f"Post-test probability {a.posttest_probability * 100:.0f}%"
+        timeline.append(
+            TimelineEntry(
+                a.assessed_on,
+                "assessment",
+                "Assessment",
+                detail,
+                reverse("assessments:detail", args=[pid, a.public_id]),
+            )
+        )
+    for v in versions:
+        who = v.created_by.full_name if v.created_by else "engine"
+        timeline.append(
+            TimelineEntry(
+                timezone.localtime(v.created_at).date(),
+                "programme",
+                f"Programme version {v.version} (stage {v.stage})",
+                f"{v.reason} — {who}",
+                reverse("programmes:versions", args=[pid]),
+            )
+        )
+    for n in notes:
+        author = n.author.full_name if n.author else "former staff member"
+        timeline.append(
+            TimelineEntry(
+                timezone.localtime(n.created_at).date(), "note", f"Note by {author}", n.text
+            )
+        )
+    for t in adjuncts:
+        timeline.append(
+            TimelineEntry(t.given_on, "adjunct", t.get_kind_display(), t.dose or t.notes)
+        )
+    timeline.sort(key=lambda e: e.day, reverse=True)
+    return Workspace(
+        patient=patient,
+        today=today,
+        programme=programme,
+        decisions=decisions[:5],
+        pending=list(
+            Decision.objects.filter(patient=patient, approval=Approval.PENDING).order_by("-made_on")
+        ),
+        zone_trend=list(reversed(decisions[:14])),
+        mornings=list(reversed(mornings[:42])),
+        adherence=adherence,
+        measures=measures,
+        next_appointment=next_appointment,
+        appointments_enabled=upcoming_appointments_for_patients is not None,
+        notes=notes,
+        assessments=assessments,
+        adjuncts=adjuncts,
+        timeline=timeline[:TIMELINE_LIMIT],
+    )
+
+
+def morning_pain_chart(mornings: list[MorningCheck]) -> Any:
+    """Next-morning load-test pain over time as an inline SVG (oldest first)."""
+    from sitbone.reports.charts import Point, line_chart
+
+    return line_chart(
+        [Point(m.checked_on, m.pain) for m in mornings],
+        low=0,
+        high=10,
+        title="Next-morning load-test pain, 0–10",
+        unit="/10",
+    )
+
+
+@dataclass(frozen=True)
+class AccessSummary:
+    events: list[Any]
+    people: list[tuple[str, int, dt.datetime]]
+    """(staff email, number of events, latest) for each person, most recent first."""
+
+
+def staff_reads_of_patient(*, patient: Patient, limit: int = 300) -> AccessSummary:
+    """Who on staff opened or changed the patient's record, and when (newest first)."""
+    from django.db.models import Count, Max
+
+    from sitbone.clinics.models import AuditCategory, AuditEvent
+
+    rows = AuditEvent.objects.filter(
+        patient=patient,
+        category__in=[AuditCategory.READ, AuditCategory.WRITE],
+        actor__memberships__clinic=patient.clinic_id,
+    )
+    people = [
+        (row["actor_email"] or "unknown", row["n"], row["last"])
+        for row in rows.values("actor_email")
+        .annotate(n=Count("id"), last=Max("at"))
+        .order_by("-last")
+    ]
+    return AccessSummary(events=list(rows.order_by("-at", "-id")[:limit]), people=people)

@@ -9,12 +9,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sitbone.assessments.forms import NoteForm
 from sitbone.clinics.access import patient_for_staff, require_staff
 from sitbone.clinics.forms import ClinicSettingsForm, PatientInviteForm, StaffInviteForm
 from sitbone.clinics.models import InvitationKind
-from sitbone.clinics.selectors import invitations_open, staff_members
+from sitbone.clinics.selectors import (
+    NEED_LABELS,
+    Need,
+    invitations_open,
+    morning_pain_chart,
+    patient_list_for_triage,
+    patient_workspace,
+    staff_members,
+    staff_reads_of_patient,
+)
 from sitbone.clinics.services import clinic_settings_update, invitation_create, invitation_send
-from sitbone.patients.selectors import audit_events_for_patient, patient_caseload, patient_overview
 from sitbone.patients.services import DuplicatePatient, patient_create_with_invitation
 from sitbone.web.http import AuthenticatedHttpRequest
 
@@ -22,9 +31,13 @@ from sitbone.web.http import AuthenticatedHttpRequest
 @login_required
 @require_GET
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Triage: the clinician's patients ordered by need, each saying why (filters: ?show=)."""
     staff = require_staff(request.user)
-    patients = list(patient_caseload(actor=request.user))
-    return render(request, "clinics/home.html", {"patients": patients, "staff": staff})
+    triage = patient_list_for_triage(actor=request.user, show=request.GET.get("show", "all"))
+    filters = [(need.value, NEED_LABELS[need], triage.counts[need.value]) for need in Need]
+    return render(
+        request, "clinics/home.html", {"triage": triage, "staff": staff, "filters": filters}
+    )
 
 
 @login_required
@@ -33,7 +46,18 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: str) -> HttpRe
     patient = patient_for_staff(
         actor=request.user, public_id=patient_id, request=request, what="patient.view"
     )
-    return render(request, "clinics/patient_detail.html", {"o": patient_overview(patient=patient)})
+    workspace = patient_workspace(actor=request.user, patient=patient)
+    return render(
+        request,
+        "clinics/patient_detail.html",
+        {
+            "w": workspace,
+            "patient": patient,
+            "section": "overview",
+            "note_form": NoteForm(),
+            "morning_chart": morning_pain_chart(workspace.mornings),
+        },
+    )
 
 
 @login_required
@@ -42,8 +66,12 @@ def patient_audit(request: AuthenticatedHttpRequest, patient_id: str) -> HttpRes
     patient = patient_for_staff(
         actor=request.user, public_id=patient_id, request=request, what="patient.audit_view"
     )
-    events = audit_events_for_patient(patient=patient)
-    return render(request, "clinics/patient_audit.html", {"patient": patient, "events": events})
+    events = staff_reads_of_patient(patient=patient)
+    return render(
+        request,
+        "clinics/patient_audit.html",
+        {"patient": patient, "events": events, "section": "audit"},
+    )
 
 
 @login_required

@@ -16,12 +16,15 @@ import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from sitbone.accounts.services import account_create
+from sitbone.assessments.services import assessment_record
 from sitbone.clinics.models import Clinic, Membership
 from sitbone.diary.models import MorningCheck, SessionEntry, SessionLog
 from sitbone.engine.commands import COMMANDS
@@ -94,12 +97,13 @@ def _seed() -> None:
         clinic,
         users["alex@demo.clinic"],
         physio,
-        side="right",
+        affected_side="right",
         irritability="low",
         activities="Running (half marathon), 5-a-side football",
-        equipment=["bench", "band", "dumbbell"],
+        equipment=["bench", "resistance_band", "dumbbells"],
         goals="Run the city half marathon in spring without buttock pain.",
     )
+    _assessments_for_alex(alex, physio, today)
     _story(
         alex,
         physio,
@@ -115,10 +119,10 @@ def _seed() -> None:
         clinic,
         users["sam@demo.clinic"],
         physio,
-        side="left",
+        affected_side="left",
         irritability="high",
         activities="Desk job, weekend hiking",
-        equipment=["band"],
+        equipment=["resistance_band"],
         goals="Sit through a working day and a long drive.",
     )
     _story(
@@ -133,12 +137,57 @@ def _seed() -> None:
     _measures(sam, physio, today, weeks=3, start_visa=39, end_visa=41, start_lefs=51, end_lefs=52)
 
 
-def _patient(clinic: Clinic, user: object, physio: object, **fields: object) -> Patient:
+def _assessments_for_alex(alex: Patient, physio: Any, today: dt.date) -> None:
+    """The first assessment (positive stretch tests) and a review eight days ago whose strength
+    symmetry meets the 2→3 gate, so the engine proposes a stage advance for approval."""
+    assessment_record(
+        actor=physio,
+        patient=alex,
+        assessed_on=today - timedelta(weeks=6),
+        data={
+            "screening_answers": {
+                "sitting_pain_at_sit_bone": True,
+                "stretch_pain": True,
+                "uphill_or_fast_running_pain": True,
+                "gradual_onset": True,
+            },
+            "training_spike": True,
+            "stretching_habit": "occasional",
+            "age_years": 34,
+            "pretest_probability": "0.500",
+            "modified_bent_knee": "positive",
+            "bent_knee": "positive",
+            "slb_short_lever_pain": 4,
+            "rest_pain": 1,
+            "sitting_tolerance_minutes": 20,
+        },
+    )
+    assessment_record(
+        actor=physio,
+        patient=alex,
+        assessed_on=today - timedelta(days=8),
+        data={
+            "pretest_probability": "0.500",
+            "slb_short_lever_pain": 1,
+            "slb_reps_left": 24,
+            "slb_reps_right": 22,
+            "curl_10rm_left_kg": Decimal("30.0"),
+            "curl_10rm_right_kg": Decimal("28.0"),
+            "drop_lunge_pain": 2,
+            "single_leg_rdl_pain": 3,
+            "rest_pain": 0,
+            "sitting_tolerance_minutes": 40,
+            "notes": "Strength nearly symmetrical; ready for more hip flexion when settled.",
+        },
+    )
+
+
+def _patient(clinic: Clinic, user: Any, physio: Any, **fields: Any) -> Patient:
     patient = Patient.objects.create(
         clinic=clinic,
         user=user,
         full_name=user.full_name,
-        email=user.email,  # type: ignore[attr-defined]
+        email=user.email,
         **fields,
     )
     patient.assigned_clinicians.add(physio)
@@ -171,7 +220,7 @@ def _flare(day: int, total: int, *, rng: random.Random) -> tuple[int, int, int]:
 
 def _story(
     patient: Patient,
-    physio: object,
+    physio: Any,
     today: dt.date,
     *,
     weeks: int,
@@ -190,7 +239,7 @@ def _story(
             programme = programme_from_prescription(
                 actor=physio,
                 patient=patient,
-                stage=patient.stage,  # type: ignore[arg-type]
+                stage=patient.stage,
                 reason="Initial programme" if offset == 0 else f"Moved to stage {patient.stage}",
             )
             Programme.objects.filter(pk=programme.pk).update(

@@ -8,8 +8,12 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
+from sitbone.assessments.mappers import gates_for
+from sitbone.clinics.models import AuditCategory
+from sitbone.clinics.services import audit_record
 from sitbone.diary.models import MorningCheck, SessionLog
 from sitbone.engine.commands import COMMANDS
+from sitbone.engine.thresholds import Thresholds
 from sitbone.patients.models import Patient
 from sitbone.programmes.mappers import decide_input
 from sitbone.programmes.models import Approval, Decision, Programme, ProgrammeExercise
@@ -83,9 +87,14 @@ def programme_from_prescription(
         patient=patient,
         stage=stage,
         exercises=prescription_exercises(prescription),
-        sessions_per_week=prescription["sessions_per_week"],
+        sessions_per_week=prescription_sessions_per_week(prescription),
         reason=reason,
     )
+
+
+def prescription_sessions_per_week(prescription: dict[str, Any]) -> int:
+    """The programme's sessions a week: the engine gives one frequency per exercise."""
+    return max((item["sessions_per_week"] for item in prescription["exercises"]), default=3)
 
 
 def prescription_exercises(prescription: dict[str, Any]) -> list[dict[str, Any]]:
@@ -109,7 +118,11 @@ def decision_record(
     """Ask the engine about the patient's recent history and keep its answer.
 
     A proposed stage change waits for the clinician; an older pending proposal is superseded.
+    Without ``gates``, the stage-gate measures come from the latest assessment on or before
+    ``made_on``.
     """
+    if gates is None:
+        gates = gates_for(patient, as_of=made_on)
     since = made_on - dt.timedelta(days=HISTORY_DAYS)
     programme = Programme.objects.filter(patient=patient, is_current=True).first()
     sessions = list(
@@ -163,6 +176,14 @@ def decision_review(*, actor: User, decision: Decision, approve: bool, note: str
     locked.reviewed_at = timezone.now()
     locked.review_note = note[:500]
     locked.save(update_fields=["approval", "reviewed_by", "reviewed_at", "review_note"])
+    audit_record(
+        category=AuditCategory.WRITE,
+        action="decision.approve" if approve else "decision.decline",
+        actor=actor,
+        clinic=locked.clinic,
+        patient=locked.patient,
+        detail=f"stage {locked.stage_from} → {locked.stage_to}",
+    )
     if approve:
         patient = locked.patient
         patient.stage = locked.stage_to
@@ -175,3 +196,53 @@ def decision_review(*, actor: User, decision: Decision, approve: bool, note: str
                 reason=f"Stage {locked.stage_from} → {locked.stage_to} approved",
             )
     return locked
+
+
+@transaction.atomic
+def programme_revise(
+    *,
+    actor: User,
+    patient: Patient,
+    stage: int,
+    exercises: list[dict[str, Any]],
+    sessions_per_week: int,
+    reason: str,
+) -> Programme:
+    """A clinician's edit: a new current version (who, when, why); earlier versions are kept."""
+    programme = programme_create(
+        actor=actor,
+        patient=patient,
+        stage=stage,
+        exercises=exercises,
+        sessions_per_week=sessions_per_week,
+        reason=reason,
+    )
+    audit_record(
+        category=AuditCategory.WRITE,
+        action="programme.revise",
+        actor=actor,
+        clinic=patient.clinic,
+        patient=patient,
+        detail=f"version {programme.version}: {reason}",
+    )
+    return programme
+
+
+@transaction.atomic
+def patient_thresholds_update(
+    *, actor: User, patient: Patient, overrides: dict[str, Any]
+) -> Patient:
+    """Replace the patient's threshold overrides after the engine has validated them on top of
+    the clinic's; raises ``EngineInputError`` (nothing written) for any value it refuses."""
+    Thresholds.from_mapping(patient.clinic.settings.get("thresholds") or {}, overrides)
+    patient.thresholds = overrides
+    patient.save(update_fields=["thresholds"])
+    audit_record(
+        category=AuditCategory.WRITE,
+        action="patient.thresholds",
+        actor=actor,
+        clinic=patient.clinic,
+        patient=patient,
+        detail=", ".join(sorted(overrides)) or "cleared",
+    )
+    return patient

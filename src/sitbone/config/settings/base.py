@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "sitbone.programmes",
     "sitbone.diary",
     "sitbone.measures",
+    "sitbone.assessments",
+    "sitbone.reports",
     "sitbone.appointments",
     "sitbone.screening",
     "sitbone.education",
