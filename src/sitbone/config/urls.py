@@ -2,13 +2,18 @@
 
 from django.urls import include, path
 
+from sitbone.api.main import api_urls
 from sitbone.clinics.admin import clinic_admin_site
 
 urlpatterns = [
     path("", include("sitbone.web.urls")),
     path("accounts/", include("sitbone.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("api/", api_urls()),
+    path("clinic/api-tokens/", include("sitbone.api.urls")),
+    path("clinic/data/", include("sitbone.interop.clinic_urls")),
     path("clinic/", include("sitbone.clinics.urls")),
+    path("me/data/", include("sitbone.interop.urls")),
     path("clinic/", include("sitbone.assessments.urls")),
     path("clinic/", include("sitbone.programmes.urls")),
     path("clinic/", include("sitbone.reports.urls")),

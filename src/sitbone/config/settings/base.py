@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "sitbone.programmes",
     "sitbone.diary",
     "sitbone.measures",
+    "sitbone.api",
+    "sitbone.interop",
     "sitbone.assessments",
     "sitbone.reports",
     "sitbone.appointments",

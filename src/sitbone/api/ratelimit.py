@@ -1,0 +1,48 @@
+"""A small fixed-window rate limiter in Django's cache (per process with the default local-memory
+cache; a shared cache such as Redis makes it global across workers).
+
+Limits are read from settings at each call so tests and deployments can change them:
+`SITBONE_API_RATE_LIMIT` ("300/60": requests per seconds, per token or user) and
+`SITBONE_API_AUTH_FAILURE_LIMIT` ("30/60": failed authentications per client address).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+DEFAULT_RATE = "300/60"
+DEFAULT_AUTH_FAILURES = "30/60"
+
+
+def parse_rate(value: str) -> tuple[int, int]:
+    count, _, seconds = value.partition("/")
+    return max(int(count), 1), max(int(seconds or 60), 1)
+
+
+def hit(bucket: str, rate: str) -> int | None:
+    """Count one request in `bucket`; None when allowed, else seconds until the window ends."""
+    limit, window = parse_rate(rate)
+    now = time.time()
+    start = int(now // window) * window
+    key = f"sitbone:rate:{bucket}:{start}"
+    cache.add(key, 0, timeout=window + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=window + 1)
+        count = 1
+    if count > limit:
+        return max(1, math.ceil(start + window - now))
+    return None
+
+
+def api_rate() -> str:
+    return str(getattr(settings, "SITBONE_API_RATE_LIMIT", DEFAULT_RATE))
+
+
+def auth_failure_rate() -> str:
+    return str(getattr(settings, "SITBONE_API_AUTH_FAILURE_LIMIT", DEFAULT_AUTH_FAILURES))

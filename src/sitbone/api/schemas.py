@@ -1,0 +1,244 @@
+"""Request and response shapes, named `<Thing><Use>In` / `<Thing><Use>Out`.
+
+Every field is listed explicitly (no model dumps): what a client may send is exactly what is read,
+and what it gets is exactly what is meant to leave the server. Ids are the public UUIDs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+
+class StrictIn(Schema):
+    """Input that refuses unknown fields, so nobody can set what they are not meant to."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# Who is calling
+
+
+class ClinicRefOut(Schema):
+    id: uuid.UUID
+    name: str
+    time_zone: str
+
+
+class TokenInfoOut(Schema):
+    id: uuid.UUID
+    name: str
+    prefix: str
+    expires_at: dt.datetime
+
+
+class MeOut(Schema):
+    kind: str = Field(description="`token`, `staff` or `patient`.")
+    scopes: list[str]
+    clinic: ClinicRefOut
+    patient_id: uuid.UUID | None = Field(description="Your own patient record (patients only).")
+    token: TokenInfoOut | None
+
+
+# Patients
+
+
+class PatientOut(Schema):
+    id: uuid.UUID
+    clinic_id: uuid.UUID
+    full_name: str
+    email: str
+    date_of_birth: dt.date | None
+    affected_side: str
+    activities: str
+    goals: str
+    equipment: list[str]
+    irritability: str
+    stage: int = Field(description="Loading stage 1–4; 5 = returned to sport.")
+    assigned_clinician_ids: list[uuid.UUID]
+    created_at: dt.datetime
+    discharged_on: dt.date | None
+
+
+class PatientPageOut(Schema):
+    items: list[PatientOut]
+    next_cursor: str | None
+
+
+# Programmes
+
+
+class ProgrammeExerciseOut(Schema):
+    exercise_id: str
+    name: str
+    order: int
+    sets: int
+    reps: int | None
+    hold_seconds: int | None
+    load: str
+    rest_seconds: int
+
+
+class ProgrammeOut(Schema):
+    id: uuid.UUID
+    patient_id: uuid.UUID
+    version: int
+    stage: int
+    sessions_per_week: int
+    is_current: bool
+    reason: str
+    created_at: dt.datetime
+    exercises: list[ProgrammeExerciseOut]
+
+
+class ProgrammePageOut(Schema):
+    items: list[ProgrammeOut]
+    next_cursor: str | None
+
+
+# Loading sessions
+
+
+class SessionEntryIn(StrictIn):
+    exercise_id: str = Field(min_length=1, max_length=64, description="Exercise catalogue id.")
+    sets_done: int = Field(ge=0, le=20)
+    reps: int | None = Field(None, ge=0, le=500)
+    hold_seconds: int | None = Field(None, ge=0, le=600)
+    load: str = Field("", max_length=60)
+    pain_during: int = Field(ge=0, le=10)
+
+
+class SessionEntryOut(Schema):
+    exercise_id: str
+    sets_done: int
+    reps: int | None
+    hold_seconds: int | None
+    load: str
+    pain_during: int
+
+
+class SessionLogCreateIn(StrictIn):
+    performed_on: dt.date = Field(description="The day, in the clinic's time zone.")
+    pain_during: int = Field(ge=0, le=10, description="Pain 0–10 during the session (NPRS).")
+    pain_after: int = Field(ge=0, le=10, description="Pain 0–10 straight after.")
+    completed: bool = True
+    notes: str = Field("", max_length=1000)
+    entries: list[SessionEntryIn] = Field(default_factory=list, max_length=40)
+
+
+class SessionLogOut(Schema):
+    id: uuid.UUID
+    patient_id: uuid.UUID
+    programme_id: uuid.UUID
+    performed_on: dt.date
+    pain_during: int
+    pain_after: int
+    completed: bool
+    notes: str
+    entries: list[SessionEntryOut]
+    created_at: dt.datetime
+
+
+class SessionLogPageOut(Schema):
+    items: list[SessionLogOut]
+    next_cursor: str | None
+
+
+# Morning check-ins
+
+
+class MorningCheckCreateIn(StrictIn):
+    checked_on: dt.date = Field(description="The morning, in the clinic's time zone.")
+    pain: int = Field(ge=0, le=10, description="Pain 0–10 on the morning load test.")
+    stiffness_minutes: int = Field(0, ge=0, le=600)
+    task: str = Field(
+        "bridge_hold_single_leg_short_lever",
+        min_length=1,
+        max_length=64,
+        pattern=r"^[a-z0-9_]+$",
+        description="Exercise catalogue id of the load test done.",
+    )
+
+
+class MorningCheckOut(Schema):
+    id: uuid.UUID
+    patient_id: uuid.UUID
+    checked_on: dt.date
+    task: str
+    pain: int
+    stiffness_minutes: int
+    created_at: dt.datetime
+
+
+class MorningCheckPageOut(Schema):
+    items: list[MorningCheckOut]
+    next_cursor: str | None
+
+
+# Outcome measures
+
+
+class MeasureCreateIn(StrictIn):
+    instrument: str = Field(
+        min_length=1,
+        max_length=32,
+        description="lefs, visa_h, nprs, groc, nirschl or sitting_tolerance.",
+    )
+    taken_on: dt.date
+    answers: Any = Field(
+        description="Item answers as `sitbone engine score` takes them: LEFS a list of 20 "
+        "integers 0–4; VISA-H an object q1…q8."
+    )
+
+
+class MeasureOut(Schema):
+    id: uuid.UUID
+    patient_id: uuid.UUID
+    instrument: str
+    taken_on: dt.date
+    answers: Any
+    total: int
+    created_at: dt.datetime
+
+
+class MeasureCreatedOut(Schema):
+    measure: MeasureOut
+    score: dict[str, Any] = Field(description="The engine's scoring, with change from before.")
+
+
+class MeasurePageOut(Schema):
+    items: list[MeasureOut]
+    next_cursor: str | None
+
+
+# Decisions
+
+
+class ReasonOut(Schema):
+    rule: str
+    text: str
+
+
+class DecisionOut(Schema):
+    id: uuid.UUID
+    patient_id: uuid.UUID
+    made_on: dt.date
+    zone: str
+    action: str
+    stage_from: int
+    stage_to: int
+    stage_change: str
+    running_ready: bool
+    reasons: list[ReasonOut]
+    approval: str
+    reviewed_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+class DecisionPageOut(Schema):
+    items: list[DecisionOut]
+    next_cursor: str | None
