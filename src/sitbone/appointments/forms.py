@@ -41,7 +41,8 @@ def check_quarter_hour(value: time | None) -> None:
 
 def screening_from_session(session: Any) -> dict[str, Any]:
     """The symptom check's answers as the session holds them, reduced to their expected shape:
-    {"answers": {item_id: bool}, "triage": str, "pht_likelihood": str}; {} when absent."""
+    {"answers": {item_id: bool}, "triage": str | None, "pht_likelihood": str | None};
+    {} when there was no check in this session."""
     raw = session.get("sitbone_screening")
     if not isinstance(raw, dict):
         return {}
@@ -56,8 +57,9 @@ def screening_from_session(session: Any) -> dict[str, Any]:
         else {}
     }
     for key in ("triage", "pht_likelihood"):
-        if isinstance(raw.get(key), str):
-            clean[key] = raw[key][:32]
+        value = raw.get(key)
+        if value is None or isinstance(value, str):
+            clean[key] = value[:32] if value else None
     return clean
 
 

@@ -38,7 +38,8 @@ from sitbone.clinics.access import (
     require_staff,
     staff_context,
 )
-from sitbone.clinics.models import AuditEvent, Clinic
+from sitbone.clinics.models import AuditCategory, AuditEvent, Clinic
+from sitbone.clinics.services import audit_record
 from sitbone.measures.models import MeasureResult
 from sitbone.patients.models import Patient
 from sitbone.programmes.models import Approval, Decision, Zone
@@ -514,7 +515,18 @@ def feed_content(*, actor: Any, token: str, request: HttpRequest) -> FeedContent
     else:
         rows = rows.filter(patient=feed.patient)
         audience, name = "patient", f"Appointments — {feed.clinic.name}"
-    return FeedContent(feed, list(rows), audience, name)
+    appointments = list(rows)
+    # One event per fetch (calendar apps poll): whose feed, how many appointments it carried.
+    audit_record(
+        category=AuditCategory.READ,
+        action="calendar_feed.read",
+        actor=feed.clinician or (feed.patient.user if feed.patient else None),
+        clinic=feed.clinic,
+        patient=feed.patient,
+        request=request,
+        detail=f"{audience} calendar feed with {len(appointments)} appointments",
+    )
+    return FeedContent(feed, appointments, audience, name)
 
 
 # --- Public booking --------------------------------------------------------------------------
