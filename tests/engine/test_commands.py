@@ -1,3 +1,4 @@
+from collections import OrderedDict
 from decimal import Decimal
 
 import pytest
@@ -258,3 +259,8 @@ def test_the_benchmark_runs_on_realistic_fourteen_session_histories():
     assert all(len(d["sessions"]) == 14 for d in documents)
     assert len(run("decide", documents)) == 50
     assert decisions_per_second(200) > 0
+
+
+def test_session_rows_may_be_any_mapping_not_only_dicts():
+    sessions = [OrderedDict(row) for row in DECIDE["sessions"]]
+    assert run("decide", with_changes(DECIDE, sessions=sessions)) == run("decide", DECIDE)

@@ -49,7 +49,7 @@ class GateMeasures:
                 require_int(value, field=f"gates.{name}", low=0, high=10)
         for name in _SYMMETRY_MEASURES:
             value = getattr(self, name)
-            if value is None or (isinstance(value, Decimal) and _LSI_LOW <= value <= _LSI_HIGH):
+            if value is None or (type(value) is Decimal and _LSI_LOW <= value <= _LSI_HIGH):
                 continue
             field = f"gates.{name}"
             if not isinstance(value, Decimal):
@@ -97,12 +97,6 @@ class _Criterion:
     is_pain: bool
     limit: Callable[[Thresholds], int | Decimal]
 
-    def evaluate(self, measures: GateMeasures, thresholds: Thresholds, purpose: str) -> Check:
-        value = getattr(measures, self.measure)
-        return _check(
-            self.rule, self.test_name, self.is_pain, value, self.limit(thresholds), purpose
-        )
-
 
 def _pain_at_most(
     rule: str, measure: str, test_name: str, limit: Callable[[Thresholds], int]
@@ -116,9 +110,6 @@ def _symmetry_at_least(
     return _Criterion(rule, measure, test_name, False, limit)
 
 
-# Few distinct (value, limit) pairs occur in practice, and each explanation is pure: caching keeps
-# a batch of decisions from formatting the same sentences thousands of times.
-@lru_cache(maxsize=8192)
 def _check(
     rule: str,
     test_name: str,
@@ -213,6 +204,9 @@ _RUNNING = (
 )
 
 
+_RUNNING_GROUP = 0  # the key of _RUNNING beside the stage numbers of _GATES
+
+
 def evaluate_stage_gate(
     stage: int, measures: GateMeasures = NO_MEASURES, thresholds: Thresholds = DEFAULT_THRESHOLDS
 ) -> GateResult:
@@ -222,16 +216,43 @@ def evaluate_stage_gate(
         reason = Reason("GATE-NONE-AFTER-5", "You are back to sport: there is no further stage.")
         return GateResult(stage, None, False, (reason,))
     purpose = "before stage 5 (back to sport)" if stage == 4 else f"before stage {stage + 1}"
-    checks = [criterion.evaluate(measures, thresholds, purpose) for criterion in _GATES[stage]]
-    return GateResult(stage, stage + 1, all(c.met for c in checks), tuple(c.reason for c in checks))
+    met, reasons = _evaluate(stage, measures, thresholds, purpose)
+    return GateResult(stage, stage + 1, met, reasons)
 
 
 def evaluate_running_ready(
     measures: GateMeasures = NO_MEASURES, thresholds: Thresholds = DEFAULT_THRESHOLDS
 ) -> tuple[bool, tuple[Reason, ...]]:
     """Whether the patient may start the walk–run ladder, with one reason per criterion."""
-    checks = [criterion.evaluate(measures, thresholds, "before running") for criterion in _RUNNING]
+    return _evaluate(_RUNNING_GROUP, measures, thresholds, "before running")
+
+
+def _evaluate(
+    group: int, measures: GateMeasures, thresholds: Thresholds, purpose: str
+) -> tuple[bool, tuple[Reason, ...]]:
+    criteria = _CRITERIA[group]
+    values = tuple(getattr(measures, c.measure) for c in criteria)
+    limits = tuple(c.limit(thresholds) for c in criteria)
+    return _explain_group(group, values, limits, purpose)
+
+
+# A group's outcome depends only on a few measured values and limits, which repeat endlessly
+# across patients; caching spares a batch from formatting the same sentences thousands of times.
+@lru_cache(maxsize=16384)
+def _explain_group(
+    group: int,
+    values: tuple[int | Decimal | None, ...],
+    limits: tuple[int | Decimal, ...],
+    purpose: str,
+) -> tuple[bool, tuple[Reason, ...]]:
+    checks = [
+        _check(c.rule, c.test_name, c.is_pain, value, limit, purpose)
+        for c, value, limit in zip(_CRITERIA[group], values, limits, strict=True)
+    ]
     return all(c.met for c in checks), tuple(c.reason for c in checks)
+
+
+_CRITERIA = {_RUNNING_GROUP: _RUNNING, **_GATES}
 
 
 def gate_tests() -> dict[int, tuple[tuple[str, str, str], ...]]:

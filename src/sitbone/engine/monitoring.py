@@ -284,39 +284,54 @@ def decide(
     _check_history(stage, baseline_morning_pain, sessions, weekly_morning_pain, red_flags)
     if red_flags:
         return _refer(stage, red_flags)
-    running_ready, running_reasons = evaluate_running_ready(gates, thresholds)
+    running = evaluate_running_ready(gates, thresholds)
     history = _History(sessions, baseline_morning_pain, thresholds)
-    latest = history.latest()
-    zone = latest.zone if latest else Zone.PENDING
-    zone_reasons = latest.reasons if latest else ()
-
-    def decision(action: Action, change: StageChange, reasons: Sequence[Reason]) -> Decision:
-        new_stage = stage + {StageChange.ADVANCE: 1, StageChange.STEP_BACK: -1}.get(change, 0)
-        return Decision(
-            zone,
-            action,
-            new_stage,
-            change,
-            change is not StageChange.STAY,
-            running_ready,
-            (*zone_reasons, *reasons, *running_reasons),
-        )
-
-    regress_reasons = _regress_reasons(history, weekly_morning_pain, thresholds)
+    latest = history.zone_of(len(sessions) - 1) if sessions else None
+    regress_reasons = _regress_reasons(latest, history, weekly_morning_pain, thresholds)
     if regress_reasons:
         step_back = _step_back_reason(stage, history, thresholds)
         if step_back:
-            return decision(Action.REGRESS, StageChange.STEP_BACK, (*regress_reasons, step_back))
-        return decision(Action.REGRESS, StageChange.STAY, regress_reasons)
-    if history.last_all_green_and_completed(thresholds.green_sessions_to_progress):
+            change, reasons = StageChange.STEP_BACK, (*regress_reasons, step_back)
+        else:
+            change, reasons = StageChange.STAY, regress_reasons
+        return _decision(stage, latest, Action.REGRESS, change, reasons, running)
+    if history.last_are(thresholds.green_sessions_to_progress, _GREEN, completed=True):
         gate = evaluate_stage_gate(stage, gates, thresholds)
         change = StageChange.ADVANCE if gate.met else StageChange.STAY
-        return decision(Action.PROGRESS, change, (_progress_reason(stage, gate.met), *gate.reasons))
-    return decision(Action.HOLD, StageChange.STAY, (_hold_reason(zone, thresholds, latest),))
+        reasons = (_progress_reason(stage, gate.met), *gate.reasons)
+        return _decision(stage, latest, Action.PROGRESS, change, reasons, running)
+    hold = _hold_reason(latest, thresholds)
+    return _decision(stage, latest, Action.HOLD, StageChange.STAY, (hold,), running)
+
+
+def _decision(
+    stage: int,
+    latest: SessionZone | None,
+    action: Action,
+    change: StageChange,
+    reasons: Sequence[Reason],
+    running: tuple[bool, tuple[Reason, ...]],
+) -> Decision:
+    ready, running_reasons = running
+    zone, zone_reasons = (latest.zone, latest.reasons) if latest else (Zone.PENDING, ())
+    return Decision(
+        zone,
+        action,
+        stage + _STAGE_STEP[change],
+        change,
+        change is not StageChange.STAY,
+        ready,
+        (*zone_reasons, *reasons, *running_reasons),
+    )
+
+
+_STAGE_STEP = {StageChange.ADVANCE: 1, StageChange.STAY: 0, StageChange.STEP_BACK: -1}
 
 
 class _History:
-    """Sessions with their zones worked out once, newest last, only as far back as needed."""
+    """Sessions whose zones are worked out once each, and only as far back as a rule looks."""
+
+    __slots__ = ("_baseline", "_sessions", "_thresholds", "_zones")
 
     def __init__(self, sessions: Sequence[Session], baseline: int, thresholds: Thresholds) -> None:
         self._sessions = sessions
@@ -331,20 +346,17 @@ class _History:
             self._zones[index] = zone
         return zone
 
-    def latest(self) -> SessionZone | None:
-        return self.zone_of(len(self._sessions) - 1) if self._sessions else None
-
-    def last_all(self, count: int, zones: frozenset[Zone]) -> bool:
+    def last_are(self, count: int, zones: frozenset[Zone], *, completed: bool = False) -> bool:
+        """The last ``count`` sessions all have one of ``zones`` (and were completed, if asked)."""
         size = len(self._sessions)
-        return size >= count and all(
-            self.zone_of(i).zone in zones for i in range(size - count, size)
-        )
-
-    def last_all_green_and_completed(self, count: int) -> bool:
-        size = len(self._sessions)
-        return self.last_all(count, _GREEN) and all(
-            self._sessions[i].completed for i in range(size - count, size)
-        )
+        if size < count:
+            return False
+        for index in range(size - count, size):
+            if self.zone_of(index).zone not in zones:
+                return False
+            if completed and not self._sessions[index].completed:
+                return False
+        return True
 
     def red_count_within(self, days: int) -> int:
         if not self._sessions:
@@ -363,15 +375,17 @@ _AMBER_OR_WORSE = frozenset({Zone.AMBER, Zone.RED})
 
 
 def _regress_reasons(
-    history: _History, weekly_morning_pain: Sequence[Decimal], thresholds: Thresholds
+    latest: SessionZone | None,
+    history: _History,
+    weekly_morning_pain: Sequence[Decimal],
+    thresholds: Thresholds,
 ) -> tuple[Reason, ...]:
     reasons = []
-    latest = history.latest()
     if latest and latest.zone is Zone.RED:
         text = "The latest session was in the red zone, so the next sessions go one step lighter."
         reasons.append(Reason("PMM-REGRESS-LATEST-RED", text))
     count = thresholds.amber_sessions_to_regress
-    if history.last_all(count, _AMBER_OR_WORSE):
+    if history.last_are(count, _AMBER_OR_WORSE):
         text = (
             f"The last {count} sessions were all amber or worse, so the load steps back one step."
         )
@@ -387,9 +401,11 @@ def _regress_reasons(
 
 
 def _step_back_reason(stage: int, history: _History, thresholds: Thresholds) -> Reason | None:
+    if stage == 1:
+        return None
     days = thresholds.step_back_window_days
     reds = history.red_count_within(days)
-    if stage == 1 or reds < thresholds.step_back_red_sessions:
+    if reds < thresholds.step_back_red_sessions:
         return None
     text = (
         f"There were {reds} red sessions in the {days} days up to the latest one, so going back "
@@ -413,16 +429,17 @@ def _progress_reason(stage: int, gate_met: bool) -> Reason:
     return Reason("PMM-PROGRESS-TWO-GREEN", text)
 
 
-def _hold_reason(zone: Zone, thresholds: Thresholds, latest: SessionZone | None) -> Reason:
+def _hold_reason(latest: SessionZone | None, thresholds: Thresholds) -> Reason:
     if latest is None:
         return Reason(
             "PMM-HOLD-NO-SESSIONS", "No sessions logged yet: start with the current dose."
         )
-    if zone is Zone.PENDING:
+    if latest.zone is Zone.PENDING:
         return Reason("PMM-HOLD", "Keep the same dose until tomorrow morning's test pain is in.")
-    if zone is Zone.AMBER:
+    if latest.zone is Zone.AMBER:
         return Reason(
-            "PMM-HOLD", "One amber session: keep the same dose and see how the next goes."
+            "PMM-HOLD",
+            "The latest session was amber: keep the same dose and see how the next goes.",
         )
     count = thresholds.green_sessions_to_progress
     return Reason(
