@@ -213,6 +213,7 @@ class NoteForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Visible to clinic staff only.",
+        error_messages={"required": "Write the note before saving it."},
     )
 
     def clean_text(self) -> str:

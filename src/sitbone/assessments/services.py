@@ -17,6 +17,7 @@ from django.db import transaction
 from sitbone.assessments.mappers import STRETCH_TESTS, post_test_input
 from sitbone.assessments.models import AdjunctTherapy, Assessment, ClinicalNote
 from sitbone.clinics.models import AuditCategory
+from sitbone.clinics.selectors import clinic_today
 from sitbone.clinics.services import audit_record
 from sitbone.diary.models import SessionLog
 from sitbone.engine.commands import COMMANDS
@@ -104,7 +105,7 @@ def assessment_record(
     if SessionLog.objects.filter(patient=patient).exists():
         from sitbone.programmes.services import decision_record
 
-        decision_record(patient=patient, made_on=assessed_on)
+        decision_record(patient=patient, made_on=max(assessed_on, clinic_today(patient.clinic)))
     return assessment
 
 

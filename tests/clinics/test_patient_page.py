@@ -1,0 +1,80 @@
+"""The clinician's patient page and the record-access (audit) view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from sitbone.assessments.services import note_create
+from tests.clinics.factories import (
+    assessment_for,
+    clinic_today,
+    decision_for,
+    measure_for,
+    programme_for,
+    session_for,
+)
+from tests.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+
+def page_for(world: World, user: Any = None) -> str:
+    client = Client()
+    client.force_login(user or world.clinician)
+    response = client.get(f"/clinic/patients/{world.patient.public_id}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_page_shows_stage_decisions_adherence_measures_notes_and_a_timeline(
+    world: World,
+) -> None:
+    today = clinic_today(world.patient)
+    programme_for(world.patient, per_week=3)
+    for days_ago in (9, 6, 3):
+        session_for(world.patient, today - dt.timedelta(days=days_ago), during=2, morning=1)
+    decision_for(
+        world.patient,
+        made_on=today - dt.timedelta(days=2),
+        zone="red",
+        action="regress",
+        stage_change="stay",
+        stage_to=1,
+        approval="not_needed",
+        reasons=[{"rule": "PMM-RED-DURING", "text": "Pain during reached 6/10."}],
+    )
+    decision_for(world.patient, made_on=today)
+    measure_for(world.patient, "visa_h", 40, today - dt.timedelta(days=20))
+    measure_for(world.patient, "visa_h", 55, today)
+    assessment_for(world.patient, assessed_on=today - dt.timedelta(days=1))
+    note_create(actor=world.clinician, patient=world.patient, text="Cushion at work helps.")
+
+    text = page_for(world)
+
+    assert "Stage 1" in text
+    assert "The engine proposes moving up from stage 1 to stage 2" in text
+    assert "Pain during reached 6/10." in text and "PMM-RED-DURING" in text
+    assert "3 of 12" in text
+    assert "VISA-H" in text and "+15" in text
+    assert "Cushion at work helps." in text
+    assert "Pain during 2/10, after 1/10, next morning 1/10" in text
+    assert "Engine: regress" in text
+    assert "Programme version 1 (stage 1)" in text
+    assert "Next-morning load-test pain" in text
+
+
+def test_the_audit_view_shows_who_on_staff_opened_the_record_and_when(world: World) -> None:
+    page_for(world, world.admin)
+    page_for(world, world.clinician)
+    client = Client()
+    client.force_login(world.clinician)
+
+    text = client.get(f"/clinic/patients/{world.patient.public_id}/audit/").content.decode()
+
+    assert "admin@harbour.test" in text and "clin@harbour.test" in text
+    assert "patient.view" in text and "patient.audit_view" in text
+    assert "Australia/Sydney" in text

@@ -1,0 +1,247 @@
+"""The clinician's home: patients ordered by need, each row saying why, with filters and counts,
+built in a fixed number of queries whatever the caseload."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from sitbone.clinics.selectors import Need, patient_list_for_triage
+from tests.clinics.factories import (
+    clinic_today,
+    decision_for,
+    measure_for,
+    programme_for,
+    session_for,
+)
+from tests.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+
+def settled(patient: Any, today: dt.date) -> None:
+    """A patient who needs nothing: three green sessions this week, each checked in, and a
+    recent VISA-H."""
+    programme_for(patient, per_week=3)
+    for days_ago in (6, 4, 2):
+        session_for(patient, today - dt.timedelta(days=days_ago))
+    decision_for(
+        patient,
+        made_on=today - dt.timedelta(days=1),
+        approval="not_needed",
+        stage_change="stay",
+        stage_to=patient.stage,
+    )
+    measure_for(patient, "visa_h", 60, today - dt.timedelta(days=3))
+
+
+def new_patient(world: World, name: str) -> Any:
+    from sitbone.patients.models import Patient
+
+    patient = Patient.objects.create(
+        clinic=world.clinic, full_name=name, email=f"{name.split()[0].lower()}@harbour.test"
+    )
+    patient.assigned_clinicians.add(world.clinician)
+    return patient
+
+
+def test_patients_are_ordered_by_need_and_each_row_says_why(world: World) -> None:
+    today = clinic_today(world.patient)
+    calm = world.patient
+    settled(calm, today)
+    red = new_patient(world, "Rita Red")
+    settled(red, today)
+    decision_for(
+        red,
+        made_on=today,
+        zone="red",
+        action="regress",
+        stage_change="stay",
+        stage_to=red.stage,
+        approval="not_needed",
+        reasons=[{"rule": "PMM-TREND-RISING", "text": "Rising."}],
+    )
+    waiting = new_patient(world, "Wes Waiting")
+    settled(waiting, today)
+    decision_for(waiting, made_on=today)
+    quiet = new_patient(world, "Quinn Quiet")
+    programme_for(quiet, per_week=3)
+    session_for(quiet, today - dt.timedelta(days=5), morning=None)
+
+    triage = patient_list_for_triage(actor=world.clinician)
+
+    names = [row.patient.full_name for row in triage.rows]
+    assert names == ["Rita Red", "Wes Waiting", "Quinn Quiet", "Pat Patient"]
+    reasons = {row.patient.full_name: [r.text for r in row.reasons] for row in triage.rows}
+    assert any(text.startswith("Red zone on") for text in reasons["Rita Red"])
+    assert "Morning pain rising week on week" in reasons["Rita Red"]
+    assert "Proposed advance: stage 1 → 2" in reasons["Wes Waiting"]
+    assert "1 of 3 sessions in the last 7 days" in reasons["Quinn Quiet"]
+    assert "1 missed morning check-in this week" in reasons["Quinn Quiet"]
+    assert "No VISA-H recorded yet" in reasons["Quinn Quiet"]
+    assert reasons["Pat Patient"] == []
+
+
+def test_a_visa_h_older_than_four_weeks_is_due(world: World) -> None:
+    today = clinic_today(world.patient)
+    settled(world.patient, today)
+    measure_for(world.patient, "visa_h", 50, today - dt.timedelta(days=40))
+    from sitbone.measures.models import MeasureResult
+
+    MeasureResult.objects.filter(taken_on=today - dt.timedelta(days=3)).delete()
+
+    row = patient_list_for_triage(actor=world.clinician).rows[0]
+
+    assert [r.need for r in row.reasons] == [Need.DUE]
+    assert row.reasons[0].text.startswith("VISA-H due (last ")
+
+
+def test_filters_show_only_matching_patients_and_counts_cover_everyone(world: World) -> None:
+    today = clinic_today(world.patient)
+    settled(world.patient, today)
+    waiting = new_patient(world, "Wes Waiting")
+    settled(waiting, today)
+    decision_for(waiting, made_on=today)
+
+    only_approvals = patient_list_for_triage(actor=world.clinician, show="approval")
+    everyone = patient_list_for_triage(actor=world.clinician, show="nonsense")
+
+    assert [r.patient.full_name for r in only_approvals.rows] == ["Wes Waiting"]
+    assert only_approvals.counts["approval"] == 1
+    assert only_approvals.counts["attention"] == 1
+    assert only_approvals.total == 2
+    assert everyone.shown == "all"
+    assert len(everyone.rows) == 2
+
+
+def test_the_home_page_lists_the_reasons_and_the_filter_links(world: World) -> None:
+    today = clinic_today(world.patient)
+    decision_for(world.patient, made_on=today)
+    client = Client()
+    client.force_login(world.clinician)
+
+    page = client.get("/clinic/?show=approval").content.decode()
+
+    assert "Proposed advance: stage 1 → 2" in page
+    assert "Review stage change" in page
+    assert 'href="?show=red"' in page
+
+
+def test_a_clinician_sees_only_their_own_caseload_and_another_clinic_sees_none(
+    world: World,
+) -> None:
+    mine = patient_list_for_triage(actor=world.clinician)
+    admin = patient_list_for_triage(actor=world.admin)
+    foreign = patient_list_for_triage(actor=world.other_clinic_clinician)
+
+    assert [r.patient for r in mine.rows] == [world.patient]
+    assert {r.patient for r in admin.rows} == {world.patient, world.other_patient}
+    assert foreign.rows == []
+
+
+def build_caseload(world: World, count: int) -> None:
+    """`count` patients for the clinician, each with a programme, sessions, check-ins, a
+    pending decision, measures and every other signal the list reads."""
+    from sitbone.diary.models import MorningCheck, SessionLog
+    from sitbone.measures.models import MeasureResult
+    from sitbone.patients.models import Patient
+    from sitbone.programmes.models import Decision, Programme
+
+    today = clinic_today(world.patient)
+    start = Patient.objects.count()
+    patients = Patient.objects.bulk_create(
+        Patient(clinic=world.clinic, full_name=f"Load {i:03d}", email=f"load{i}@harbour.test")
+        for i in range(start, start + count)
+    )
+    world.clinician.caseload.add(*patients)
+    programmes = Programme.objects.bulk_create(
+        Programme(clinic=world.clinic, patient=p, version=1, stage=2, sessions_per_week=3)
+        for p in patients
+    )
+    SessionLog.objects.bulk_create(
+        SessionLog(
+            clinic=world.clinic,
+            patient=p,
+            programme=programme,
+            performed_on=today - dt.timedelta(days=d),
+            pain_during=3,
+            pain_after=2,
+        )
+        for p, programme in zip(patients, programmes, strict=True)
+        for d in (2, 4)
+    )
+    MorningCheck.objects.bulk_create(
+        MorningCheck(
+            clinic=world.clinic,
+            patient=p,
+            checked_on=today - dt.timedelta(days=3),
+            task="t",
+            pain=2,
+        )
+        for p in patients
+    )
+    Decision.objects.bulk_create(
+        Decision(
+            clinic=world.clinic,
+            patient=p,
+            made_on=today,
+            zone="red" if i % 3 == 0 else "green",
+            action="progress",
+            stage_from=2,
+            stage_to=3,
+            stage_change="advance",
+            reasons=[{"rule": "PMM-TREND-RISING", "text": "x"}],
+            approval="pending",
+        )
+        for i, p in enumerate(patients)
+    )
+    MeasureResult.objects.bulk_create(
+        MeasureResult(
+            clinic=world.clinic,
+            patient=p,
+            instrument="visa_h",
+            taken_on=today - dt.timedelta(days=40),
+            answers={},
+            total=50,
+        )
+        for p in patients
+    )
+
+
+def queries_for_triage(world: World) -> tuple[int, int]:
+    actor = type(world.clinician).objects.get(pk=world.clinician.pk)
+    with CaptureQueriesContext(connection) as captured:
+        triage = patient_list_for_triage(actor=actor)
+    return len(captured), len(triage.rows)
+
+
+def test_the_triage_list_takes_the_same_number_of_queries_for_5_and_200_patients(
+    world: World,
+) -> None:
+    build_caseload(world, 4)
+    small, small_rows = queries_for_triage(world)
+    build_caseload(world, 195)
+    large, large_rows = queries_for_triage(world)
+
+    assert (small_rows, large_rows) == (5, 200)
+    assert small == large
+    assert large <= 6
+
+
+def test_the_home_page_takes_the_same_number_of_queries_for_5_and_200_patients(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    client = Client()
+    client.force_login(world.clinician)
+    build_caseload(world, 4)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/clinic/").status_code == 200
+    build_caseload(world, 195)
+    with django_assert_num_queries(len(small)):
+        response = client.get("/clinic/")
+    assert response.content.decode().count('class="triage-row') == 200

@@ -1,0 +1,148 @@
+"""PDF reports: valid PDFs that carry the patient's name, latest VISA-H and current stage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+from pypdf import PdfReader
+
+from sitbone.clinics.models import AuditEvent
+from sitbone.programmes.services import programme_from_prescription
+from sitbone.reports.charts import Point, line_chart
+from sitbone.reports.models import ProgressReport
+from tests.clinics.factories import clinic_today, measure_for, session_for
+from tests.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    assert len(reader.pages) >= 1
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+@pytest.fixture
+def history(world: World) -> None:
+    today = clinic_today(world.patient)
+    world.patient.stage = 2
+    world.patient.save()
+    programme_from_prescription(
+        actor=world.clinician, patient=world.patient, stage=2, reason="Stage 2"
+    )
+    for days_ago in (12, 10, 8, 5, 3):
+        session_for(world.patient, today - dt.timedelta(days=days_ago))
+    measure_for(world.patient, "visa_h", 41, today - dt.timedelta(days=60))
+    measure_for(world.patient, "visa_h", 58, today - dt.timedelta(days=2))
+    measure_for(world.patient, "lefs", 55, today - dt.timedelta(days=2))
+
+
+def test_the_exercise_sheet_is_a_pdf_with_name_stage_visa_h_and_each_exercise(
+    world: World, history: None
+) -> None:
+    response = client_for(world.clinician).get(
+        f"/clinic/patients/{world.patient.public_id}/reports/exercise-sheet.pdf"
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response.content.startswith(b"%PDF-")
+    text = pdf_text(response.content)
+    assert "Pat Patient" in text
+    assert "Stage 2" in text
+    assert "VISA-H 58/100" in text
+    assert "Double-leg bridge" in text
+    assert AuditEvent.objects.filter(action="report.exercise_sheet").exists()
+
+
+def test_a_progress_report_is_recorded_then_drawn_as_a_pdf(world: World, history: None) -> None:
+    client = client_for(world.clinician)
+    base = f"/clinic/patients/{world.patient.public_id}/reports/"
+
+    response = client.post(
+        base, {"audience": "insurer", "summary": "Steady progress; back to running soon."}
+    )
+
+    assert response.status_code == 302
+    report = ProgressReport.objects.get(patient=world.patient)
+    assert (report.audience, report.created_by) == ("insurer", world.clinician)
+    pdf = client.get(response["Location"])
+    assert pdf.status_code == 200
+    text = pdf_text(pdf.content)
+    assert "Pat Patient" in text
+    assert "Stage 2" in text
+    assert "VISA-H 58/100" in text
+    assert "Steady progress; back to running soon." in text
+    assert "an insurer or case manager" in text
+    assert "Scores over time" in text
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"audience": "newspaper", "summary": "x"}, "Select a valid choice"),
+        ({"audience": "patient", "summary": "   "}, "This field is required"),
+        ({"audience": "patient", "summary": "x" * 4001}, "at most 4000 characters"),
+    ],
+)
+def test_a_bad_report_request_is_refused_and_nothing_is_recorded(
+    world: World, data: dict[str, str], message: str
+) -> None:
+    response = client_for(world.clinician).post(
+        f"/clinic/patients/{world.patient.public_id}/reports/", data
+    )
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not ProgressReport.objects.exists()
+
+
+def test_another_clinics_clinician_gets_404_for_reports_and_records_none(
+    world: World, history: None
+) -> None:
+    client = client_for(world.other_clinic_clinician)
+    base = f"/clinic/patients/{world.patient.public_id}/reports/"
+
+    created = client.post(base, {"audience": "patient", "summary": "Probe"})
+    sheet = client.get(base + "exercise-sheet.pdf")
+
+    assert (created.status_code, sheet.status_code) == (404, 404)
+    assert not ProgressReport.objects.exists()
+
+
+def test_a_report_of_another_patient_is_not_found_through_this_patient(world: World) -> None:
+    other = ProgressReport.objects.create(
+        clinic=world.clinic, patient=world.other_patient, audience="patient", summary="x"
+    )
+
+    response = client_for(world.clinician).get(
+        f"/clinic/patients/{world.patient.public_id}/reports/{other.public_id}.pdf"
+    )
+
+    assert response.status_code == 404
+
+
+def test_charts_escape_text_and_describe_their_data() -> None:
+    svg = str(
+        line_chart(
+            [Point(dt.date(2026, 1, 1), 40), Point(dt.date(2026, 2, 1), 55)],
+            low=0,
+            high=100,
+            title="<VISA-H>",
+        )
+    )
+
+    assert "&lt;VISA-H&gt;" in svg and "<VISA-H>" not in svg
+    assert "1 Jan: 40, 1 Feb: 55" in svg
+    assert line_chart([], low=0, high=10, title="x") == ""
