@@ -134,6 +134,29 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     # end issue-5 routes
     # Patient app, symptom check and library (issue 4).
     "patients:home": ("login", "200", "200", "404", "404", "404", "404"),
+    "patients:session": ("login", "200", "200", "404", "404", "404", "404"),
+    "patients:session_detail": ("login", "200", "404", "404", "404", "404", "404"),
+    "patients:morning": ("login", "200", "200", "404", "404", "404", "404"),
+    "patients:decision": ("login", "200", "404", "404", "404", "404", "404"),
+    "patients:load": ("login", "200", "200", "404", "404", "404", "404"),
+    "patients:load_sitting": ("login", "405", "405", "405", "405", "405", "405"),
+    "patients:load_cross_training": ("login", "405", "405", "405", "405", "405", "405"),
+    "patients:load_run": ("login", "405", "405", "405", "405", "405", "405"),
+    "patients:load_next_morning": ("login", "405", "405", "405", "405", "405", "405"),
+    "patients:reminders": ("login", "200", "200", "404", "404", "404", "404"),
+    "patients:questionnaires": ("login", "200", "200", "404", "404", "404", "404"),
+    "patients:questionnaire_question": ("login", "200", "200", "404", "404", "404", "404"),
+    "patients:questionnaire_check": (
+        "login",
+        "redirect",
+        "redirect",
+        "404",
+        "404",
+        "404",
+        "404",
+    ),
+    "patients:questionnaire_result": ("login", "200", "404", "404", "404", "404", "404"),
+    "patients:progress": ("login", "200", "200", "404", "404", "404", "404"),
     "screening:start": ("200", "200", "200", "200", "200", "200", "200"),
     "screening:result": ("redirect",) * 7,
     "screening:clear": ("405",) * 7,
@@ -501,6 +524,10 @@ def params_for(world: World) -> dict[str, str]:
         # issue-4 params
         "page_id": "emergency",
         "slug": "what-is-pht",
+        "kind": "run",
+        "instrument": "visa_h",
+        "number": "1",
+        **patient_record_ids(world),
         # end issue-4 params
     }
 
@@ -562,3 +589,48 @@ def test_each_role_gets_exactly_the_expected_outcome_on_every_route(
         if got != EXPECTED[key][role_index]:
             wrong[key] = (got, EXPECTED[key][role_index])
     assert wrong == {}, f"{role}: route → (got, expected): {wrong}"
+
+
+# issue-4 patient records
+def patient_record_ids(world: World) -> dict[str, str]:
+    """Rows of world.patient's own diary, so its detail pages have something to open."""
+    import datetime as dt
+
+    from sitbone.diary.models import RunLog, SessionLog
+    from sitbone.measures.models import MeasureResult
+    from sitbone.programmes.models import Decision
+    from sitbone.programmes.services import programme_create
+
+    patient = world.patient
+    day = dt.date(2026, 11, 2)
+    programme = programme_create(
+        actor=None,
+        patient=patient,
+        stage=1,
+        exercises=[{"exercise_id": "bridge_hold_double_leg", "sets": 5, "hold_seconds": 45}],
+        sessions_per_week=7,
+        reason="matrix",
+    )
+    common = {"clinic": world.clinic, "patient": patient}
+    session = SessionLog.objects.create(
+        **common, programme=programme, performed_on=day, pain_during=2, pain_after=2
+    )
+    decision = Decision.objects.create(
+        **common,
+        made_on=day,
+        zone="pending",
+        action="hold",
+        stage_from=1,
+        stage_to=1,
+        stage_change="stay",
+    )
+    result = MeasureResult.objects.create(
+        **common, instrument="groc", taken_on=day, answers={"change": 2}, total=2
+    )
+    run = RunLog.objects.create(**common, performed_on=day, minutes=20, pain_during=1)
+    return {
+        "session_id": str(session.public_id),
+        "decision_id": str(decision.public_id),
+        "result_id": str(result.public_id),
+        "log_id": str(run.public_id),
+    }

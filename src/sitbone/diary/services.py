@@ -1,0 +1,338 @@
+"""Writes to the patient's diary. Each is atomic, audited, and leaves nothing half-written.
+
+After a loading session and after a next-morning check-in the engine is asked for a decision
+(programmes.services.decision_record), so the patient sees at once what their tendon's response
+means (clinical-brief §5.3). No clinical rule lives here: zones, actions and stage changes come
+from the engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+
+from sitbone.clinics.models import AuditCategory
+from sitbone.clinics.services import audit_record
+from sitbone.diary.models import (
+    CrossTrainingLog,
+    MorningCheck,
+    ReminderDelivery,
+    ReminderPreference,
+    RunLog,
+    SessionEntry,
+    SessionLog,
+    SittingLog,
+)
+from sitbone.diary.selectors import (
+    MONITORING_TASK_ID,
+    current_programme,
+    morning_check_due,
+    patient_today,
+)
+from sitbone.patients.models import Patient
+from sitbone.programmes.models import Decision
+from sitbone.programmes.services import decision_record
+
+if TYPE_CHECKING:
+    from sitbone.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+
+class NoProgramme(Exception):
+    """The patient has no current programme to log a session against."""
+
+
+def _audit(actor: Any, patient: Patient, action: str, detail: str = "") -> None:
+    audit_record(
+        category=AuditCategory.WRITE,
+        action=action,
+        actor=actor,
+        clinic=patient.clinic,
+        patient=patient,
+        detail=detail,
+    )
+
+
+def session_log_create(
+    *,
+    actor: User,
+    patient: Patient,
+    performed_on: dt.date,
+    entries: list[dict[str, Any]],
+    pain_after: int,
+    completed: bool,
+    notes: str,
+    idempotency_key: str,
+) -> tuple[SessionLog, bool]:
+    """Store one loading session with its exercises, then ask the engine for a decision.
+
+    Returns (session, created). The same idempotency key from the same patient always returns
+    the session it first created: a double submit, a retry after a dropped connection or two
+    requests racing each other store one session. The database's unique constraint on
+    (patient, idempotency_key) is the final guard. The session's pain during is the highest pain
+    the patient gave for any exercise in it.
+    """
+    existing = SessionLog.objects.filter(patient=patient, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing, False
+    programme = current_programme(patient=patient)
+    if programme is None:
+        raise NoProgramme
+    try:
+        with transaction.atomic():
+            session = SessionLog.objects.create(
+                clinic=patient.clinic,
+                patient=patient,
+                programme=programme,
+                performed_on=performed_on,
+                pain_during=max(entry["pain_during"] for entry in entries),
+                pain_after=pain_after,
+                completed=completed,
+                notes=notes,
+                idempotency_key=idempotency_key,
+            )
+            SessionEntry.objects.bulk_create(
+                SessionEntry(
+                    session=session,
+                    exercise_id=entry["exercise_id"],
+                    sets_done=entry["sets_done"],
+                    reps=entry.get("reps"),
+                    hold_seconds=entry.get("hold_seconds"),
+                    load=entry.get("load") or "",
+                    pain_during=entry["pain_during"],
+                )
+                for entry in entries
+            )
+            _audit(actor, patient, "session.log", f"session on {performed_on}")
+            decision_record(patient=patient, made_on=performed_on)
+    except IntegrityError:
+        replay = SessionLog.objects.filter(patient=patient, idempotency_key=idempotency_key).first()
+        if replay is None:
+            raise
+        return replay, False
+    return session, True
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    morning: MorningCheck
+    decision: Decision | None
+    created: bool
+
+
+def morning_check_record(
+    *, actor: User, patient: Patient, checked_on: dt.date, pain: int, stiffness_minutes: int
+) -> CheckIn:
+    """Store the day's load test (one per day), then ask the engine for a decision.
+
+    A second check-in for the same day returns the first one unchanged, so a double submit is
+    harmless.
+    """
+    existing = MorningCheck.objects.filter(patient=patient, checked_on=checked_on).first()
+    if existing is not None:
+        return CheckIn(existing, _decision_on(patient, checked_on), created=False)
+    try:
+        with transaction.atomic():
+            morning = MorningCheck.objects.create(
+                clinic=patient.clinic,
+                patient=patient,
+                checked_on=checked_on,
+                task=MONITORING_TASK_ID,
+                pain=pain,
+                stiffness_minutes=stiffness_minutes,
+            )
+            _audit(actor, patient, "morning.check", f"check-in on {checked_on}")
+            decision = decision_record(patient=patient, made_on=checked_on)
+    except IntegrityError:
+        first = MorningCheck.objects.get(patient=patient, checked_on=checked_on)
+        return CheckIn(first, _decision_on(patient, checked_on), created=False)
+    return CheckIn(morning, decision, created=True)
+
+
+def _decision_on(patient: Patient, day: dt.date) -> Decision | None:
+    return Decision.objects.filter(patient=patient, made_on=day).order_by("-id").first()
+
+
+@transaction.atomic
+def sitting_log_create(
+    *,
+    actor: User,
+    patient: Patient,
+    logged_on: dt.date,
+    minutes_to_pain: int,
+    seat: str,
+    pain_after: int | None,
+    setup: list[str],
+) -> SittingLog:
+    log = SittingLog.objects.create(
+        clinic=patient.clinic,
+        patient=patient,
+        logged_on=logged_on,
+        minutes_to_pain=minutes_to_pain,
+        seat=seat,
+        pain_after=pain_after,
+        setup=sorted(set(setup)),
+    )
+    _audit(actor, patient, "sitting.log")
+    return log
+
+
+@transaction.atomic
+def cross_training_log_create(
+    *,
+    actor: User,
+    patient: Patient,
+    performed_on: dt.date,
+    activity: str,
+    minutes: int,
+    pain_during: int,
+) -> CrossTrainingLog:
+    log = CrossTrainingLog.objects.create(
+        clinic=patient.clinic,
+        patient=patient,
+        performed_on=performed_on,
+        activity=activity,
+        minutes=minutes,
+        pain_during=pain_during,
+    )
+    _audit(actor, patient, "cross_training.log")
+    return log
+
+
+@transaction.atomic
+def run_log_create(
+    *,
+    actor: User,
+    patient: Patient,
+    performed_on: dt.date,
+    minutes: int,
+    ladder_step: int | None,
+    pain_during: int,
+    pain_after: int,
+) -> RunLog:
+    log = RunLog.objects.create(
+        clinic=patient.clinic,
+        patient=patient,
+        performed_on=performed_on,
+        minutes=minutes,
+        ladder_step=ladder_step,
+        pain_during=pain_during,
+        pain_after=pain_after,
+    )
+    _audit(actor, patient, "run.log")
+    return log
+
+
+@transaction.atomic
+def next_morning_pain_record(
+    *, actor: User, patient: Patient, log: RunLog | CrossTrainingLog, pain: int
+) -> None:
+    """Add the next-morning pain to a run or cross-training session of this patient."""
+    if log.patient_id != patient.pk:
+        raise ValueError("That log belongs to someone else")
+    log.next_morning_pain = pain
+    log.save(update_fields=["next_morning_pain"])
+    _audit(actor, patient, f"{type(log).__name__.lower()}.next_morning")
+
+
+@transaction.atomic
+def reminder_preference_save(
+    *,
+    actor: User,
+    patient: Patient,
+    session_time: dt.time | None,
+    session_days: list[int],
+    checkin_time: dt.time | None,
+    email_enabled: bool,
+) -> ReminderPreference:
+    preference, _ = ReminderPreference.objects.update_or_create(
+        patient=patient,
+        defaults={
+            "clinic": patient.clinic,
+            "session_time": session_time,
+            "session_days": sorted(set(session_days)) if session_time else [],
+            "checkin_time": checkin_time,
+            "email_enabled": email_enabled,
+        },
+    )
+    _audit(actor, patient, "reminders.update")
+    return preference
+
+
+REMINDER_WINDOW = dt.timedelta(hours=3)
+"""A reminder is sent from its time until this much later; a cron run that was down longer
+skips it rather than sending a stale reminder late at night."""
+
+
+@dataclass(frozen=True)
+class ReminderResult:
+    sent: int
+    skipped_duplicates: int
+    failed: int
+
+
+def reminders_send(*, now: dt.datetime, send: Callable[[Patient, str], None]) -> ReminderResult:
+    """Send every reminder that is due now, each at most once.
+
+    A delivery row is claimed first (unique per patient, kind, day and channel) and the email
+    sent after; if sending fails the claim is removed so the next run tries again. Two overlapping
+    runs cannot both claim the same row.
+    """
+    sent = duplicates = failed = 0
+    preferences = ReminderPreference.objects.select_related("patient__clinic", "patient__user")
+    for preference in preferences.filter(email_enabled=True, patient__discharged_on__isnull=True):
+        patient = preference.patient
+        if patient.user is None or not patient.user.is_active:
+            continue
+        for kind in _due_kinds(preference, now):
+            today = patient_today(patient, now=now)
+            try:
+                with transaction.atomic():
+                    delivery = ReminderDelivery.objects.create(
+                        clinic=patient.clinic, patient=patient, kind=kind, due_on=today
+                    )
+            except IntegrityError:
+                duplicates += 1
+                continue
+            try:
+                send(patient, kind)
+            except Exception:  # any mail failure: release the claim so a later run retries
+                logger.exception("reminder to patient %s failed", patient.public_id)
+                ReminderDelivery.objects.filter(pk=delivery.pk).delete()
+                failed += 1
+            else:
+                sent += 1
+    return ReminderResult(sent, duplicates, failed)
+
+
+def _due_kinds(preference: ReminderPreference, now: dt.datetime) -> list[str]:
+    patient = preference.patient
+    today = patient_today(patient, now=now)
+    local = now.astimezone(zoneinfo.ZoneInfo(patient.clinic.time_zone))
+    kinds = []
+    if (
+        preference.session_time is not None
+        and today.isoweekday() in (preference.session_days or [])
+        and _in_window(local, today, preference.session_time)
+        and not SessionLog.objects.filter(patient=patient, performed_on=today).exists()
+    ):
+        kinds.append("session")
+    if (
+        preference.checkin_time is not None
+        and _in_window(local, today, preference.checkin_time)
+        and morning_check_due(patient=patient, today=today)
+    ):
+        kinds.append("checkin")
+    return kinds
+
+
+def _in_window(local: dt.datetime, today: dt.date, at: dt.time) -> bool:
+    start = dt.datetime.combine(today, at, tzinfo=local.tzinfo)
+    return start <= local < start + REMINDER_WINDOW

@@ -1,0 +1,140 @@
+"""Signing up after the symptom check: account, patient record with the answers, first programme;
+refused for an emergency; bad input changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from sitbone.accounts.models import User
+from sitbone.clinics.models import AuditEvent
+from sitbone.patients.models import Patient
+from sitbone.programmes.models import Programme
+from sitbone.screening.selectors import SESSION_KEY
+from tests.conftest import World
+from tests.screening.test_check import ROUTINE_YES, answer_all
+
+GOOD = {
+    "full_name": "Riley Runner",
+    "email": "Riley@Example.test",
+    "affected_side": "left",
+    "password1": "a long and happy passphrase",
+    "password2": "a long and happy passphrase",
+    "consent": "on",
+}
+
+
+@pytest.fixture
+def checked(world: World) -> Client:
+    client = Client()
+    answer_all(client, ROUTINE_YES)
+    return client
+
+
+def test_sign_up_creates_the_account_record_answers_and_a_first_programme(
+    world: World, checked: Client
+) -> None:
+    data = {**GOOD, "clinic": str(world.clinic.public_id)}
+    response = checked.post("/register/", data)
+    assert response.status_code == 302
+    assert response["Location"] == "/me/?welcome=1"
+    user = User.objects.get(email="riley@example.test")
+    patient = Patient.objects.get(user=user)
+    assert patient.clinic == world.clinic
+    assert patient.affected_side == "left"
+    assert patient.screening_answers["triage"] == "see_physio"
+    assert patient.screening_answers["answers"]["stretch_pain"] is True
+    programme = Programme.objects.get(patient=patient, is_current=True)
+    assert programme.stage == 1
+    assert programme.exercises.filter(hold_seconds__isnull=False).exists()
+    assert SESSION_KEY not in checked.session
+    assert AuditEvent.objects.filter(action="patient.self_register", patient=patient).exists()
+    home = checked.get("/me/?welcome=1")
+    assert home.status_code == 200
+    assert b"Welcome to Sitbone" in home.content
+
+
+def test_with_one_clinic_nobody_is_asked_to_choose(world: World, checked: Client) -> None:
+    world.other_clinic.delete()
+    html = checked.get("/register/").content.decode()
+    assert "Which clinic will look after you?" not in html
+    assert checked.post("/register/", GOOD).status_code == 302
+    assert Patient.objects.get(email="riley@example.test").clinic == world.clinic
+
+
+def test_an_emergency_is_refused_sign_up_and_nothing_is_created(world: World) -> None:
+    client = Client()
+    client.post(
+        "/check/emergency/",
+        {
+            "bladder_bowel_change": "no",
+            "saddle_numbness": "yes",
+            "bilateral_leg_symptoms": "no",
+            "progressive_weakness": "no",
+        },
+    )
+    before = (User.objects.count(), Patient.objects.count())
+    page = client.get("/register/")
+    post = client.post("/register/", {**GOOD, "clinic": str(world.clinic.public_id)})
+    assert page.status_code == post.status_code == 403
+    assert b"Go to an emergency department now" in post.content
+    assert (User.objects.count(), Patient.objects.count()) == before
+
+
+def test_sign_up_before_the_check_sends_you_to_the_check(world: World) -> None:
+    response = Client().get("/register/")
+    assert b"Check your symptoms first" in response.content
+    assert Client().post("/register/", GOOD).status_code == 200
+    assert not User.objects.filter(email="riley@example.test").exists()
+
+
+def test_an_email_already_in_use_is_refused_with_a_way_forward(
+    world: World, checked: Client
+) -> None:
+    data = {**GOOD, "email": world.patient_user.email, "clinic": str(world.clinic.public_id)}
+    response = checked.post("/register/", data)
+    assert response.status_code == 400
+    assert b"Sign in instead" in response.content
+    assert Patient.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"full_name": ""}, "Enter your full name"),
+        ({"full_name": "x" * 151}, "at most 150 characters"),
+        ({"full_name": "Bad\x07Name"}, "Enter your name using letters"),
+        ({"email": "not-an-email"}, "Enter an email address like name@example.com"),
+        ({"email": "a" * 300 + "@x.test"}, "at most 254 characters"),
+        ({"password2": "something else entirely"}, "The two passwords do not match"),
+        ({"password1": "short", "password2": "short"}, "too short"),
+        ({"consent": ""}, "Tick the box to agree"),
+        ({"affected_side": "middle"}, "Select left, right or both sides"),
+        ({"clinic": "00000000-0000-0000-0000-000000000000"}, "Select one of the clinics listed"),
+    ],
+)
+def test_bad_sign_up_input_is_refused_and_nothing_is_created(
+    world: World, checked: Client, change: dict[str, str], message: str
+) -> None:
+    data = {**GOOD, "clinic": str(world.clinic.public_id), **change}
+    response = checked.post("/register/", data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not User.objects.filter(email__startswith="riley").exists()
+    assert Patient.objects.count() == 2
+
+
+def test_the_name_is_shown_as_text_not_html(world: World, checked: Client) -> None:
+    data = {**GOOD, "clinic": str(world.clinic.public_id), "full_name": "<b>Riley</b>"}
+    checked.post("/register/", data)
+    html = checked.get("/me/").content.decode()
+    assert "<b>Riley</b>" not in html
+    assert "&lt;b&gt;Riley&lt;/b&gt;" in html
+
+
+def test_signed_in_people_are_sent_home(world: World, checked: Any) -> None:
+    client = Client()
+    client.force_login(world.patient_user)
+    assert client.get("/register/").status_code == 302
