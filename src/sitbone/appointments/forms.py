@@ -184,7 +184,12 @@ class SlotSearchForm(forms.Form):
 
 
 class WorkingHoursForm(forms.Form):
-    weekday = forms.TypedChoiceField(label="Day", choices=WEEKDAYS, coerce=int)
+    weekday = forms.TypedChoiceField(
+        label="Day",
+        choices=WEEKDAYS,
+        coerce=int,
+        error_messages={"invalid_choice": "Choose a day of the week", "required": "Choose a day"},
+    )
     start_time = quarter_hour_time("Start time")
     end_time = quarter_hour_time("End time")
 
