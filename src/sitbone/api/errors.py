@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from sitbone.api import ratelimit
 from sitbone.engine.errors import EngineInputError
 
 logger = logging.getLogger("sitbone.api")
@@ -106,6 +107,8 @@ def error_response(
 
 def _field_path(location: Any) -> str | None:
     parts = [str(p) for p in location or () if p != "__root__"]
+    if len(parts) > 1 and parts[0] == "body" and parts[1] == "payload":
+        del parts[1]  # ninja names the body parameter; clients know only the body's fields
     if not parts:
         return None
     path = parts[0]
@@ -117,6 +120,14 @@ def _field_path(location: Any) -> str | None:
 def _validation_message(error: dict[str, Any]) -> str:
     message = str(error.get("msg") or "Not valid.")
     return message.removeprefix("Value error, ")
+
+
+def unauthenticated_response(request: HttpRequest) -> JsonResponse:
+    """401, or 429 once an address has failed to authenticate too often (token guessing)."""
+    wait = ratelimit.auth_failure(request.META.get("REMOTE_ADDR"))
+    if wait is not None:
+        return error_response(429, headers={"Retry-After": str(wait)})
+    return error_response(401, headers={"WWW-Authenticate": 'Bearer realm="sitbone"'})
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -139,7 +150,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return error_response(422, "invalid", exc.message, field=field.replace("body.[", "body["))
 
     def on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return error_response(401, headers={"WWW-Authenticate": 'Bearer realm="sitbone"'})
+        return unauthenticated_response(request)
 
     def on_http(request: HttpRequest, exc: HttpError) -> HttpResponse:
         status = exc.status_code

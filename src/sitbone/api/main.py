@@ -12,9 +12,13 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
 from ninja.operation import Operation
 
-from sitbone.api import ratelimit
 from sitbone.api.auth import SessionAuth, TokenAuth, principal_for_user
-from sitbone.api.errors import as_api_error_response, error_response, install_error_handlers
+from sitbone.api.errors import (
+    as_api_error_response,
+    error_response,
+    install_error_handlers,
+    unauthenticated_response,
+)
 from sitbone.api.routers import diary, engine, fhir, me, measures, patients, programmes
 from sitbone.api.services import api_token_for_secret
 
@@ -42,12 +46,7 @@ def schema_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         if request.path.endswith("/docs"):
             return view(request, *args, **kwargs)  # the page itself admits staff only
         if not allowed:
-            wait = ratelimit.hit(
-                f"authfail:{request.META.get('REMOTE_ADDR', '')}", ratelimit.auth_failure_rate()
-            )
-            if wait is not None:
-                return error_response(429, headers={"Retry-After": str(wait)})
-            return error_response(401, headers={"WWW-Authenticate": 'Bearer realm="sitbone"'})
+            return unauthenticated_response(request)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -8,19 +8,27 @@ Limits are read from settings at each call so tests and deployments can change t
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 
+logger = logging.getLogger("sitbone.api")
+
 DEFAULT_RATE = "300/60"
 DEFAULT_AUTH_FAILURES = "30/60"
 
 
-def parse_rate(value: str) -> tuple[int, int]:
+def parse_rate(value: str, fallback: str = DEFAULT_RATE) -> tuple[int, int]:
+    """ "300/60" → (300, 60); a malformed setting falls back rather than failing every request."""
     count, _, seconds = value.partition("/")
-    return max(int(count), 1), max(int(seconds or 60), 1)
+    try:
+        return max(int(count), 1), max(int(seconds or 60), 1)
+    except ValueError:
+        logger.error("Malformed API rate limit %r; using %s", value, fallback)
+        return parse_rate(fallback)
 
 
 def hit(bucket: str, rate: str) -> int | None:
@@ -46,3 +54,8 @@ def api_rate() -> str:
 
 def auth_failure_rate() -> str:
     return str(getattr(settings, "SITBONE_API_AUTH_FAILURE_LIMIT", DEFAULT_AUTH_FAILURES))
+
+
+def auth_failure(address: str | None) -> int | None:
+    """Count a failed authentication from an address; seconds to wait once over the limit."""
+    return hit(f"authfail:{address or 'unknown'}", auth_failure_rate())

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.params.functions import Header
 
 from sitbone.api import services
@@ -50,21 +50,23 @@ def mornings() -> Any:
 def own_patient_for_write(
     principal: Principal, patient_id: str, request: HttpRequest, what: str
 ) -> Patient:
-    """Diary entries are the patient's own words: only the patient may write them."""
+    """Diary entries are the patient's own words: only the patient may write them. Someone who
+    may not see the patient at all gets 404, like for any other record."""
+    patient = patient_for(principal, patient_id, request, what)
     if principal.patient is None:
         raise ApiError(
             403, "patient_only", "Only the patient can log their own sessions and check-ins."
         )
-    return patient_for(principal, patient_id, request, what)
+    return patient
 
 
 def answer(
     response: HttpResponse, outcome: tuple[int, dict[str, Any], bool]
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     status, body, replayed = outcome
     if replayed:
         response["Idempotent-Replayed"] = "true"
-    return status, body
+    return Status(status, body)
 
 
 @router.get(
@@ -104,7 +106,7 @@ def session_create(
     patient_id: str,
     payload: SessionLogCreateIn,
     idempotency_key: str | None = IDEMPOTENCY_KEY,
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     principal = principal_of(request)
     patient = own_patient_for_write(principal, patient_id, request, "api.session.create")
 
@@ -170,7 +172,7 @@ def morning_check_create(
     patient_id: str,
     payload: MorningCheckCreateIn,
     idempotency_key: str | None = IDEMPOTENCY_KEY,
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     principal = principal_of(request)
     patient = own_patient_for_write(principal, patient_id, request, "api.morning_check.create")
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 from sitbone.api.auth import principal_of, require_staff_principal
 from sitbone.api.errors import ApiError
@@ -27,8 +27,9 @@ from sitbone.engine.commands import COMMANDS
 router = Router(tags=["clinical engine"])
 
 
-class EngineOut(Schema):
-    """Engine answers carry more than the fields listed; all of them are returned."""
+class EngineOut(BaseModel):
+    """Engine answers carry more than the fields listed; all of them are returned (a plain
+    pydantic model: ninja's Schema would drop the fields not listed)."""
 
     model_config = ConfigDict(extra="allow")
 

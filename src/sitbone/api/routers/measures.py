@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from sitbone.api.auth import principal_of, require_scope, require_staff_principal
 from sitbone.api.models import Scope
@@ -64,7 +64,7 @@ def measure_detail(request: HttpRequest, id: str) -> dict[str, Any]:
 )
 def measure_create(
     request: HttpRequest, patient_id: str, payload: MeasureCreateIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     principal = principal_of(request)
     require_staff_principal(principal, Scope.CLINICAL_WRITE)
     patient = patient_for(principal, patient_id, request, "api.measure.create")
@@ -75,4 +75,4 @@ def measure_create(
         answers=payload.answers,
         taken_on=payload.taken_on,
     )
-    return 201, {"measure": measure_out(result), "score": scored}
+    return Status(201, {"measure": measure_out(result), "score": scored})
