@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 from pydantic import BaseModel, ConfigDict
 
 from sitbone.api.auth import principal_of, require_staff_principal
