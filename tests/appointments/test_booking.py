@@ -229,7 +229,7 @@ def test_a_patient_books_a_review_from_the_page(hours: World, frozen: Any) -> No
     client = client_for(hours.patient_user)
     page = client.get(book_url(hours))
     assert page.status_code == 200
-    assert "The first free time is" in page.content.decode()
+    assert "The first free time" in page.content.decode()
     token = slot_token(hours.clinician.public_id, at(hours, 9))
     response = client.post(book_url(hours), {"slot": token})
     appointment = Appointment.objects.get(patient=hours.patient)
@@ -375,5 +375,19 @@ def test_staff_rules_allow_booking_beyond_the_patient_horizon(hours: World, froz
             kind=kind(hours.clinic),
             starts_at=far + timedelta(hours=1),
             source="patient",
+            rules=rules_for_public(hours.clinic),
+        )
+
+
+def test_a_cancelled_appointment_cannot_be_moved(hours: World, frozen: Any) -> None:
+    appointment = book(hours, starts_at=at(hours, 10))
+    appointment_cancel(actor=hours.admin, appointment=appointment, by_patient=False)
+    with pytest.raises(BookingRefused, match="cancelled"):
+        appointment_reschedule(
+            actor=hours.patient_user,
+            appointment=appointment,
+            clinician=hours.clinician,
+            starts_at=at(hours, 11),
+            by_patient=True,
             rules=rules_for_public(hours.clinic),
         )

@@ -132,3 +132,12 @@ def test_an_unknown_action_on_the_calendar_page_is_refused(hours: World) -> None
     client.force_login(hours.clinician)
     assert client.post(reverse("appointments:calendar"), {"action": "steal"}).status_code == 400
     assert CalendarFeed.objects.count() == 0
+
+
+def test_a_clinician_who_leaves_the_clinic_loses_the_feed(hours: World, frozen: Any) -> None:
+    from sitbone.clinics.models import Membership
+
+    url = issue_via_page(hours.clinician)
+    assert Client().get(url).status_code == 200
+    Membership.objects.filter(user=hours.clinician).delete()
+    assert Client().get(url).status_code == 404

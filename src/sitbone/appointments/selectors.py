@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -293,7 +293,8 @@ def appointments_for_patient(
     now = now or timezone.now()
     rows = list(_with_related(Appointment.objects.filter(patient=patient)))
     upcoming = [a for a in rows if a.status == AppointmentStatus.BOOKED and a.ends_at > now]
-    past = [a for a in rows if a not in upcoming]
+    upcoming_ids = {a.pk for a in upcoming}
+    past = [a for a in rows if a.pk not in upcoming_ids]
     past.sort(key=lambda a: a.starts_at, reverse=True)
     return upcoming, past[:20]
 
@@ -492,11 +493,14 @@ class FeedContent:
 
 
 def feed_content(*, actor: Any, token: str, request: HttpRequest) -> FeedContent:
-    """What a secret feed address shows: 30 days back to a year ahead."""
+    """What a secret feed address shows: 30 days back to a year ahead (each fetch audited)."""
+    # A clinician's feed dies with their place in the clinic; a patient's with their account.
+    live = CalendarFeed.objects.filter(revoked_at__isnull=True).filter(
+        Q(clinician__memberships__clinic=F("clinic"), clinician__is_active=True)
+        | Q(patient__user__is_active=True)
+    )
     feed = record_for_link_secret(
-        queryset=CalendarFeed.objects.filter(revoked_at__isnull=True).select_related(
-            "clinic", "clinician", "patient"
-        ),
+        queryset=live.select_related("clinic", "clinician", "patient", "patient__user"),
         token=token,
         request=request,
         what="calendar feed",

@@ -387,10 +387,10 @@ def appointment_reschedule(
 ) -> Appointment:
     """Move an appointment; its old cells are freed and the new ones claimed in one transaction."""
     locked = _locked(appointment)
-    if by_patient and not patient_may_change(locked):
-        raise BookingRefused(_window_message(locked))
     if locked.status != AppointmentStatus.BOOKED:
         raise BookingRefused("This appointment is cancelled; book a new one instead.")
+    if by_patient and not patient_may_change(locked):
+        raise BookingRefused(_window_message(locked))
     _check_scope(
         clinic=locked.clinic,
         patient=locked.patient,

@@ -105,6 +105,9 @@ class SlotPage:
 
     search: SlotSearchForm
     kind: AppointmentType | None
+    start: date | None
+    """The first day of the window shown; the first free time is 'from' it when not today."""
+    from_today: bool
     days: list[SlotDay]
     selected: SlotDay | None
     first: Slot | None
@@ -140,7 +143,7 @@ def _slot_page(
         clinicians=[(str(u.public_id), u.full_name) for u in staff] if choose_clinician else None,
     )
     today = clinic_today(clinic)
-    empty = SlotPage(search, None, [], None, None, "", None, None, "", [])
+    empty = SlotPage(search, None, None, True, [], None, None, "", None, None, "", [])
     if not search.is_valid():
         return empty
     kind = next(k for k in kinds if str(k.public_id) == search.cleaned_data["kind"])
@@ -149,7 +152,7 @@ def _slot_page(
         staff = [u for u in staff if str(u.public_id) == chosen]
     start: date = search.cleaned_data.get("day") or today
     start = max(start, today)
-    horizon = rules.latest.astimezone(clinic_zone(clinic)).date()
+    horizon = (rules.latest - timedelta(microseconds=1)).astimezone(clinic_zone(clinic)).date()
     days = bookable_slots(
         actor=actor,
         clinic=clinic,
@@ -180,6 +183,8 @@ def _slot_page(
     return SlotPage(
         search=search,
         kind=kind,
+        start=start,
+        from_today=start == today,
         days=days,
         selected=selected,
         first=first,
