@@ -16,8 +16,8 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 40, 14, 12, 34
+WIDTH, HEIGHT = 400, 240
+LEFT, RIGHT, TOP, BOTTOM = 32, 18, 10, 30
 
 Number = int | float | Decimal
 
@@ -102,10 +102,12 @@ def line_chart(
             f'<text class="tick" x="{LEFT - 6}" y="{tick_y}" text-anchor="end" '
             f'dominant-baseline="middle">{escape(str(tick))}</text>'
         )
-    for day in _date_ticks(start, end):
+    ticks = _date_ticks(start, end)
+    for index, day in enumerate(ticks):
+        anchor = "start" if index == 0 else "end" if index == len(ticks) - 1 else "middle"
         parts.append(
-            f'<text class="tick" x="{_fmt(frame.x(day))}" y="{HEIGHT - 10}" '
-            f'text-anchor="middle">{escape(_short_date(day))}</text>'
+            f'<text class="tick" x="{_fmt(frame.x(day))}" y="{HEIGHT - 8}" '
+            f'text-anchor="{anchor}">{escape(_short_date(day))}</text>'
         )
     parts.append(
         f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + frame.plot_h}" '
@@ -147,6 +149,7 @@ def bar_chart(
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(rows), 1)
     bar = min(slot * 0.35, 28)
+    step = 1 if len(rows) <= 5 else 2
 
     def y(value: Number) -> float:
         return TOP + plot_h * (1 - float(value) / float(axis.high))
@@ -172,8 +175,8 @@ def bar_chart(
             f'<rect class="bar-done" x="{_fmt(centre)}" y="{_fmt(y(done))}" '
             f'width="{_fmt(bar)}" height="{_fmt(y(0) - y(done))}">'
             f"<title>{escape(label)}: done {done}</title></rect>"
-            f'<text class="tick" x="{_fmt(centre)}" y="{HEIGHT - 10}" text-anchor="middle">'
-            f"{escape(label)}</text>"
+            f'<text class="tick tick-small" x="{_fmt(centre)}" y="{HEIGHT - 8}" '
+            f'text-anchor="middle">{escape(label) if index % step == 0 else ""}</text>'
         )
     parts.append(
         f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_fmt(y(0))}" '
@@ -186,4 +189,6 @@ def _date_ticks(start: dt.date, end: dt.date) -> list[dt.date]:
     days = (end - start).days
     if days <= 0:
         return [start]
+    if days < 6:
+        return [start, end]
     return [start + dt.timedelta(days=round(days * share)) for share in (0, 0.5, 1)]

@@ -1,0 +1,169 @@
+"""A new person's first days in Sitbone, in real Chromium: the symptom check (an emergency path
+that never offers self-care, then a routine path), sign-up, today's session with a timed hold,
+logging it, the next-morning check-in and its decision, the progress chart and a VISA-H.
+
+"Next morning" is made deterministic by logging the session as yesterday's. The hold timer runs
+on Playwright's fake clock, so a 45-second hold takes no real time. axe checks every page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import assert_accessible, screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def answer_page(page: Any, yes: set[str]) -> None:
+    """Answer every yes/no question on the current symptom-check page, then continue."""
+    for radio in page.locator("input[type=radio][value=no]").all():
+        name = radio.get_attribute("name")
+        page.locator(f"input[name={name}][value={'yes' if name in yes else 'no'}]").check()
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+
+
+def pick(page: Any, name: str, value: str) -> None:
+    page.locator(f"input[name='{name}'][value='{value}']").check()
+
+
+def test_a_new_person_checks_signs_up_exercises_checks_in_and_sees_progress(
+    page: Any, live_server: Any
+) -> None:
+    from sitbone.clinics.models import Clinic
+
+    Clinic.objects.create(name="Harbour Physio", time_zone="Europe/London")
+
+    # Emergency path: the first page stops the check and offers no self-care.
+    page.goto("/")
+    page.get_by_role("link", name="Check your symptoms").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Start the check").click()
+    assert page.locator("#check-progress-label").inner_text() == "Page 1 of 5"
+    page.get_by_role("button", name="Continue").click()  # nothing answered: GOV.UK errors
+    assert page.title().startswith("Error:")
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    assert_accessible(page)
+    answer_page(page, {"saddle_numbness"})
+    assert page.get_by_role("heading", name="Go to an emergency department now").is_visible()
+    body = page.locator("main").inner_text()
+    for self_care in ("What you can do now", "Create an account", "Book an initial assessment"):
+        assert self_care not in body
+    assert_accessible(page)
+
+    # Routine path.
+    page.get_by_role("button", name="Clear my answers").click()
+    page.get_by_role("link", name="Start the check").click()
+    answer_page(page, set())
+    answer_page(page, {"gradual_onset"})
+    page.get_by_role("link", name="Back").click()  # the back link keeps the answers
+    assert page.locator("input[name=gradual_onset][value=yes]").is_checked()
+    page.get_by_role("button", name="Continue").click()
+    answer_page(page, set())
+    answer_page(page, set())
+    assert_accessible(page)
+    answer_page(
+        page,
+        {
+            "sitting_pain_at_sit_bone",
+            "stretch_pain",
+            "uphill_or_fast_running_pain",
+            "lunge_or_squat_pain",
+            "warm_up_then_worse",
+        },
+    )
+    assert page.get_by_text("It fits well.").is_visible()
+    assert page.get_by_role("link", name="Book an initial assessment").is_visible()
+    assert_accessible(page)
+
+    # Sign up: account, record and a first stage-1 programme.
+    page.get_by_role("link", name="Create an account").click()
+    page.get_by_label("Your full name").fill("Robin Runner")
+    page.get_by_label("Email address").fill("robin@example.test")
+    page.get_by_label("Right").check()
+    page.get_by_label("Choose a password").fill("a long and happy passphrase")
+    page.get_by_label("Type the password again").fill("a long and happy passphrase")
+    page.get_by_label("I agree").check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_load_state()
+    assert "/me/" in page.url
+    assert page.get_by_role("heading", name="Hello Robin").is_visible()
+    assert_accessible(page)
+    screenshot(page, "patient-today-360")
+
+    # Today's session with a timed hold, on a fake clock.
+    page.clock.install()
+    page.get_by_role("link", name="Start today's session").click()
+    page.wait_for_load_state()
+    timer = page.locator("[data-timer]").first
+    assert timer.is_visible()
+    timer.get_by_role("button", name="Start hold").click()
+    page.clock.run_for(46_000)
+    assert "Rest now" in timer.locator("[data-phase]").inner_text()
+    assert timer.get_by_role("button", name="Skip rest").is_enabled()
+    timer.get_by_role("button", name="Skip rest").click()
+    assert "Ready for set 2" in timer.locator("[data-phase]").inner_text()
+    assert page.locator("#id_ex0-sets").input_value() == "1"
+    assert_accessible(page)
+    for index in range(page.locator("[data-timer]").count()):
+        pick(page, f"ex{index}-pain", "2")
+    pick(page, "day", "yesterday")
+    pick(page, "pain_after", "2")
+    page.get_by_role("button", name="Save this session").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Session saved. Well done.").is_visible()
+    assert page.get_by_text("Waiting:").first.is_visible()
+    assert_accessible(page)
+
+    # Next morning: the check-in comes first, then the decision in plain words.
+    page.get_by_role("link", name="Back to today").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text().endswith("First, your check-in")
+    assert_accessible(page)
+    pick(page, "pain", "2")
+    page.get_by_label("Morning stiffness, in minutes").fill("5")
+    page.get_by_role("button", name="Save my check-in").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="How your tendon is responding").is_visible()
+    assert page.get_by_text("Green: Your tendon is coping well.").is_visible()
+    assert page.get_by_role("heading", name="What changes").is_visible()
+    assert_accessible(page)
+
+    # The chart now shows the session and the morning.
+    page.get_by_role("link", name="See your progress").click()
+    page.wait_for_load_state()
+    assert page.locator("svg.chart").first.is_visible()
+    assert page.locator("svg.chart .series-morning").count() >= 1
+    page.get_by_text("Show the numbers as a table").first.click()
+    assert page.get_by_role("table").first.is_visible()
+    assert_accessible(page)
+    screenshot(page, "patient-progress-360")
+
+    # A VISA-H, one question per screen.
+    page.get_by_role("link", name="Questionnaires").first.click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Start VISA-H").click()
+    for number in range(1, 7):
+        assert page.locator("#q-progress-label").inner_text().endswith(f"question {number} of 8")
+        pick(page, "answer", "6")
+        if number == 1:
+            assert_accessible(page)
+        page.get_by_role("button", name="Next question").click()
+    page.get_by_label("I am doing it in a modified or reduced way").check()
+    page.get_by_role("button", name="Next question").click()
+    page.get_by_label("I have buttock pain, but it does not stop me").check()
+    page.get_by_label("Minutes you can train or take part for").fill("25")
+    assert_accessible(page)
+    page.get_by_role("button", name="Check your answers").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Check your answers").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Send my answers").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Your VISA-H score").is_visible()
+    assert page.get_by_text("out of 100").is_visible()
+    assert_accessible(page)
