@@ -327,8 +327,10 @@ def appointment_series_book(
 
 
 def _locked(appointment: Appointment) -> Appointment:
+    # Lock only the appointment row: locking the joined clinic or user rows too (PostgreSQL's
+    # default) would queue every change in the clinic behind each other.
     return (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related("clinic", "patient", "appointment_type", "clinician")
         .get(pk=appointment.pk)
     )
