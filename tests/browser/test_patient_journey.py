@@ -109,6 +109,7 @@ def test_a_new_person_checks_signs_up_exercises_checks_in_and_sees_progress(
     assert "Ready for set 2" in timer.locator("[data-phase]").inner_text()
     assert page.locator("#id_ex0-sets").input_value() == "1"
     assert_accessible(page)
+    screenshot(page, "patient-session-360")
     for index in range(page.locator("[data-timer]").count()):
         pick(page, f"ex{index}-pain", "2")
     pick(page, "day", "yesterday")
@@ -166,4 +167,40 @@ def test_a_new_person_checks_signs_up_exercises_checks_in_and_sees_progress(
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Your VISA-H score").is_visible()
     assert page.get_by_text("out of 100").is_visible()
+    assert_accessible(page)
+
+
+def test_the_other_patient_pages_pass_axe_with_and_without_errors(page: Any) -> None:
+    from sitbone.accounts.services import account_create
+    from sitbone.clinics.models import Clinic
+    from sitbone.patients.models import Patient
+    from sitbone.programmes.services import programme_from_prescription
+    from tests.browser.conftest import sign_in
+
+    clinic = Clinic.objects.create(name="Harbour Physio", time_zone="Europe/London")
+    user = account_create(email="sam@example.test", password="a long passphrase", full_name="Sam")
+    patient = Patient.objects.create(clinic=clinic, user=user, full_name="Sam", email=user.email)
+    programme_from_prescription(actor=None, patient=patient, stage=1, reason="First programme")
+    sign_in(page, "sam@example.test", "a long passphrase")
+
+    page.goto("/me/load/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save sitting test").click()  # empty: errors
+    assert page.title().startswith("Error:")
+    assert_accessible(page)
+    page.goto("/me/reminders/")
+    page.get_by_label("Exercise reminder time (optional)").fill("18:00")
+    page.get_by_role("button", name="Save reminder times").click()
+    assert page.get_by_text("Reminder times saved.").is_visible()
+    assert_accessible(page)
+    page.goto("/me/morning/")
+    page.get_by_role("button", name="Save my check-in").click()
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    assert_accessible(page)
+    page.goto("/me/questionnaires/")
+    assert_accessible(page)
+    page.goto("/me/questionnaires/lefs/20/")
+    assert_accessible(page)
+    screenshot(page, "patient-question-360")
+    page.goto("/learn/pain-traffic-light/")
     assert_accessible(page)

@@ -197,3 +197,12 @@ def test_another_patients_session_is_a_404_and_a_security_event(
     other.force_login(world.other_patient_user)
     assert other.get(response["Location"]).status_code == 404
     assert AuditEvent.objects.filter(category="denied", actor=world.other_patient_user).exists()
+
+
+def test_the_session_page_keeps_a_long_workout_signed_in(
+    world: World, programme: Any, patient_client: Client, clock: Any
+) -> None:
+    assert patient_client.post("/me/session/keep-alive/").status_code == 204
+    staff = Client()
+    staff.force_login(world.clinician)
+    assert staff.post("/me/session/keep-alive/").status_code == 404

@@ -135,6 +135,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     # Patient app, symptom check and library (issue 4).
     "patients:home": ("login", "200", "200", "404", "404", "404", "404"),
     "patients:session": ("login", "200", "200", "404", "404", "404", "404"),
+    "patients:keep_alive": ("login", "405", "405", "405", "405", "405", "405"),
     "patients:session_detail": ("login", "200", "404", "404", "404", "404", "404"),
     "patients:morning": ("login", "200", "200", "404", "404", "404", "404"),
     "patients:decision": ("login", "200", "404", "404", "404", "404", "404"),

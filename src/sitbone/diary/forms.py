@@ -37,13 +37,26 @@ SEAT_SETUP = (
 """The seat set-up checklist (clinical-brief §5.2: cushion, hips above knees, no crossed legs,
 avoid deep low soft seats, shift weight, break up sitting)."""
 
+SEAT_SETUP_ADVICE = (
+    "Sit on a cushion or pad, or put a folded towel under your upper thighs.",
+    "Keep your hips a little higher than your knees: raise the seat if you can.",
+    "Keep your legs uncrossed.",
+    "Avoid low, deep or soft seats.",
+    "Shift your weight from side to side now and then.",
+    "Stand up at least every 30 to 60 minutes.",
+)
+
 
 def no_control_characters(value: str) -> None:
     if any(not ch.isprintable() and ch not in "\n\r\t" for ch in value):
         raise forms.ValidationError("Remove special characters such as control codes")
 
 
-def pain_field(label: str, *, required: bool = True, help_text: str = "") -> forms.Field:
+def pain_field(
+    label: str, *, required: bool = True, help_text: str = "", who: str = ""
+) -> forms.Field:
+    """`who` names the exercise in error messages when the label alone would be ambiguous."""
+    name = f"{who}: {label.lower()}" if who else label
     return forms.TypedChoiceField(
         label=label,
         help_text=help_text,
@@ -53,16 +66,23 @@ def pain_field(label: str, *, required: bool = True, help_text: str = "") -> for
         empty_value=None,
         widget=forms.RadioSelect,
         error_messages={
-            "required": f"{label}: choose a number from 0 (no pain) to 10",
-            "invalid_choice": f"{label}: pain must be a whole number from 0 to 10",
+            "required": f"{name}: choose a number from 0 (no pain) to 10",
+            "invalid_choice": f"{name}: pain must be a whole number from 0 to 10",
         },
     )
 
 
 def count_field(
-    label: str, *, low: int, high: int, required: bool = True, help_text: str = ""
+    label: str,
+    *,
+    low: int,
+    high: int,
+    required: bool = True,
+    help_text: str = "",
+    who: str = "",
 ) -> forms.IntegerField:
-    message = f"{label}: enter a whole number from {low} to {high}"
+    name = f"{who}: {label.lower()}" if who else label
+    message = f"{name}: enter a whole number from {low} to {high}"
     return forms.IntegerField(
         label=label,
         help_text=help_text,
@@ -125,19 +145,19 @@ class SessionLogForm(forms.Form):
             name = names.get(item.exercise_id, item.exercise_id)
             key = f"ex{index}"
             self.fields[f"{key}-sets"] = count_field(
-                f"{name}: sets done", low=0, high=20, help_text=f"Planned: {item.sets}"
+                "Sets done", low=0, high=20, help_text=f"Planned: {item.sets}", who=name
             )
             self.initial.setdefault(f"{key}-sets", item.sets)
             if item.hold_seconds:
                 self.fields[f"{key}-hold"] = count_field(
-                    f"{name}: seconds held", low=0, high=600, help_text="Per hold"
+                    "Seconds held", low=0, high=600, help_text="Per hold", who=name
                 )
                 self.initial.setdefault(f"{key}-hold", item.hold_seconds)
             else:
                 self.fields[f"{key}-reps"] = count_field(f"{name}: reps per set", low=0, high=100)
                 self.initial.setdefault(f"{key}-reps", item.reps)
             self.fields[f"{key}-load"] = forms.CharField(
-                label=f"{name}: load or effort",
+                label="Load or effort",
                 required=False,
                 max_length=60,
                 validators=[no_control_characters],
@@ -145,7 +165,7 @@ class SessionLogForm(forms.Form):
                 error_messages={"max_length": f"{name}: load must be 60 characters or fewer"},
             )
             self.initial.setdefault(f"{key}-load", item.load)
-            self.fields[f"{key}-pain"] = pain_field(f"{name}: pain during")
+            self.fields[f"{key}-pain"] = pain_field("Pain during", who=name)
         self.order_fields(
             ["idempotency_key", "day"]
             + [name for name in self.fields if name.startswith("ex")]

@@ -6,6 +6,7 @@ app_name = "patients"
 urlpatterns = [
     path("", views.home, name="home"),
     path("session/", views.session, name="session"),
+    path("session/keep-alive/", views.keep_alive, name="keep_alive"),
     path("sessions/<uuid:session_id>/", views.session_detail, name="session_detail"),
     path("morning/", views.morning, name="morning"),
     path("decisions/<uuid:decision_id>/", views.decision, name="decision"),

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sitbone.clinics.access import record_for_own_patient, require_own_patient
 from sitbone.diary import selectors as diary
 from sitbone.diary.forms import (
-    SEAT_SETUP,
+    SEAT_SETUP_ADVICE,
     CrossTrainingForm,
     MorningCheckForm,
     NextMorningPainForm,
@@ -142,6 +142,16 @@ def session(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def keep_alive(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Pinged by the session page while it is open, so a long workout does not end in an idle
+    sign-out that would lose the log (WCAG 2.2.1); the timeout middleware counts this as
+    activity. Only the patient's own session is touched."""
+    require_own_patient(request.user)
+    return HttpResponse(status=204)
+
+
+@login_required
 @require_GET
 def session_detail(request: AuthenticatedHttpRequest, session_id: str) -> HttpResponse:
     logged = record_for_own_patient(
@@ -234,7 +244,7 @@ def _load_context(patient: Patient, **forms: Any) -> dict[str, Any]:
         "cross_form": forms.get("cross_form") or CrossTrainingForm(prefix="cross"),
         "run_form": forms.get("run_form") or _run_form(None),
         "sitting": diary.sitting_logs(patient=patient),
-        "setup_labels": dict(SEAT_SETUP),
+        "setup_advice": SEAT_SETUP_ADVICE,
         "crosses": crosses,
         "runs": runs,
         "running_ready": running_ready,

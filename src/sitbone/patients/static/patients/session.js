@@ -259,6 +259,21 @@
     }
     timers.forEach(function (root) { root.sitboneTimer = new Timer(root); });
     var form = document.querySelector("[data-session-form]");
+    if (form && form.dataset.keepAlive && window.fetch) {
+      // A workout can outlast the 30-minute idle sign-out: tell the server we are still here,
+      // every 5 minutes for up to 2 hours, so the log is not lost on submit.
+      var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+      var pings = 0;
+      var keepAlive = window.setInterval(function () {
+        pings += 1;
+        if (pings > 24) { window.clearInterval(keepAlive); return; }
+        window.fetch(form.dataset.keepAlive, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "X-CSRFToken": token ? token.value : "" }
+        }).catch(function () { /* offline for a moment: the next ping tries again */ });
+      }, 5 * 60 * 1000);
+    }
     if (form) {
       form.addEventListener("submit", function () {
         var button = form.querySelector("[data-submit]");
