@@ -112,6 +112,36 @@ def test_a_run_is_logged_and_the_ladder_shows_only_when_running_is_ready(
     page = patient_client.get("/me/load/").content.decode()
     assert "Run 1 min, walk 2 min, 6 times" in page
     assert 'aria-current="step"' in page
+    assert "Your next run: step 1" in page  # the engine holds until the run is known green
+
+
+def test_a_green_run_moves_up_the_ladder_after_two_days(
+    world: World, patient_client: Client, clock: Any
+) -> None:
+    for day in (TODAY - dt.timedelta(days=3), TODAY):
+        Decision.objects.create(
+            clinic=world.clinic,
+            patient=world.patient,
+            made_on=day,
+            zone="green",
+            action="hold",
+            stage_from=4,
+            stage_to=4,
+            stage_change="stay",
+            running_ready=True,
+        )
+    RunLog.objects.create(
+        clinic=world.clinic,
+        patient=world.patient,
+        performed_on=TODAY - dt.timedelta(days=2),
+        minutes=20,
+        ladder_step=1,
+        pain_during=1,
+        pain_after=1,
+        next_morning_pain=0,
+    )
+    page = patient_client.get("/me/load/").content.decode()
+    assert "Your next run: step 2" in page
 
 
 def test_another_patients_run_cannot_be_changed(world: World, clock: Any) -> None:

@@ -11,6 +11,7 @@ import datetime as dt
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -152,3 +153,47 @@ def weekly_adherence(*, patient: Patient, today: dt.date, weeks: int = 8) -> lis
         rows.append(WeekAdherence(monday, done[monday], planned))
         monday += dt.timedelta(weeks=1)
     return rows
+
+
+def run_plan(*, patient: Patient, today: dt.date, running_ready: bool) -> dict[str, Any] | None:
+    """The engine's next walk–run step (clinical-brief §5.7, `sitbone engine run-step`).
+
+    The current step is the one the latest ladder run was logged at; runs at that step count
+    towards moving up, so the step is taken to have started the day before its first run there.
+    """
+    from sitbone.engine.commands import COMMANDS
+    from sitbone.programmes.mappers import baseline_morning_pain
+    from sitbone.programmes.services import engine_thresholds
+
+    runs = list(
+        RunLog.objects.filter(patient=patient, ladder_step__isnull=False).order_by(
+            "performed_on", "id"
+        )
+    )
+    current = runs[-1].ladder_step if runs else 0
+    at_step = [run for run in runs if run.ladder_step == current]
+    started = at_step[0].performed_on - dt.timedelta(days=1) if at_step else None
+    programme = current_programme(patient=patient)
+    mornings = list(MorningCheck.objects.filter(patient=patient, checked_on__lte=today))
+    return COMMANDS["run-step"](
+        {
+            "current_step": current or 0,
+            "last_step_change_date": started.isoformat() if started else None,
+            "runs": [
+                {
+                    "date": run.performed_on.isoformat(),
+                    "pain_during": run.pain_during,
+                    "pain_after": run.pain_after,
+                    "next_morning_pain": run.next_morning_pain,
+                    "completed": True,
+                }
+                for run in at_step
+            ],
+            "running_ready": running_ready,
+            "baseline_morning_pain": baseline_morning_pain(
+                mornings, programme.created_at.date() if programme else None
+            ),
+            "today": today.isoformat(),
+            "thresholds": engine_thresholds(patient),
+        }
+    )

@@ -251,6 +251,9 @@ def _load_context(patient: Patient, **forms: Any) -> dict[str, Any]:
         "ladder": RUN_LADDER if running_ready else (),
         "warm_up": RUN_WARM_UP,
         "current_step": next((r.ladder_step for r in runs if r.ladder_step), None),
+        "run_plan": diary.run_plan(patient=patient, today=today, running_ready=True)
+        if running_ready
+        else None,
         "awaiting": awaiting,
         "morning_error": failed,
     }
