@@ -264,3 +264,9 @@ def test_the_benchmark_runs_on_realistic_fourteen_session_histories():
 def test_session_rows_may_be_any_mapping_not_only_dicts():
     sessions = [OrderedDict(row) for row in DECIDE["sessions"]]
     assert run("decide", with_changes(DECIDE, sessions=sessions)) == run("decide", DECIDE)
+
+
+@pytest.mark.parametrize("date", ["2026-W45-1", "20261102", "2026-11-2", "2026-11-02T08:00"])
+def test_dates_must_be_written_year_month_day(date):
+    sessions = [DECIDE["sessions"][0] | {"date": date}]
+    assert error_of("decide", with_changes(DECIDE, sessions=sessions)).field == "sessions[0].date"

@@ -15,7 +15,6 @@ their sources live in the modules called here; this module only translates.
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -118,11 +117,8 @@ def _sessions(raw: object, field: str) -> list[Session]:
         try:
             if type(row) is not dict or not row.keys() <= _SESSION_KEYS:
                 raise _Unusual
-            day = row["date"]
-            if type(day) is not str or len(day) != _ISO_DATE_LENGTH:
-                raise _Unusual
             session = Session(
-                dt.date.fromisoformat(day),
+                require_date(row["date"], field="date"),
                 row["pain_during"],
                 row["pain_after"],
                 row.get("next_morning_pain"),
@@ -136,9 +132,6 @@ def _sessions(raw: object, field: str) -> list[Session]:
 
 class _Unusual(Exception):
     """A session row that is not a plain, well-formed dict; :func:`_session` handles it."""
-
-
-_ISO_DATE_LENGTH = len("2026-11-02")
 
 
 def _session(row: object, where: str) -> Session:

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from operator import attrgetter
+from typing import Any
 
 from sitbone.engine.errors import EngineInputError
 from sitbone.engine.rules import Reason
@@ -95,18 +97,14 @@ class _Criterion:
     measure: str
     test_name: str
     is_pain: bool
-    limit: Callable[[Thresholds], int | Decimal]
+    limit: str  # the Thresholds field holding this criterion's limit
 
 
-def _pain_at_most(
-    rule: str, measure: str, test_name: str, limit: Callable[[Thresholds], int]
-) -> _Criterion:
+def _pain_at_most(rule: str, measure: str, test_name: str, limit: str) -> _Criterion:
     return _Criterion(rule, measure, test_name, True, limit)
 
 
-def _symmetry_at_least(
-    rule: str, measure: str, test_name: str, limit: Callable[[Thresholds], Decimal]
-) -> _Criterion:
+def _symmetry_at_least(rule: str, measure: str, test_name: str, limit: str) -> _Criterion:
     return _Criterion(rule, measure, test_name, False, limit)
 
 
@@ -153,27 +151,23 @@ _SLB_REPS = "Single-leg bridge repetitions"
 _DROP_LUNGE = "Unweighted drop lunge, painful leg forward"
 
 _GATES: dict[int, tuple[_Criterion, ...]] = {
-    1: (
-        _pain_at_most(
-            "GATE-1-2-SLB", "slb_short_lever_pain", _SLB, lambda t: t.gate_1_2_slb_pain_max
-        ),
-    ),
+    1: (_pain_at_most("GATE-1-2-SLB", "slb_short_lever_pain", _SLB, "gate_1_2_slb_pain_max"),),
     2: (
-        _symmetry_at_least("GATE-2-3-CURL-LSI", "curl_10rm_lsi", _CURL, lambda t: t.gate_lsi_min),
-        _symmetry_at_least("GATE-2-3-SLB-LSI", "slb_reps_lsi", _SLB_REPS, lambda t: t.gate_lsi_min),
+        _symmetry_at_least("GATE-2-3-CURL-LSI", "curl_10rm_lsi", _CURL, "gate_lsi_min"),
+        _symmetry_at_least("GATE-2-3-SLB-LSI", "slb_reps_lsi", _SLB_REPS, "gate_lsi_min"),
     ),
     3: (
         _pain_at_most(
             "GATE-3-4-DROP-LUNGE",
             "drop_lunge_pain",
             _DROP_LUNGE,
-            lambda t: t.gate_3_4_drop_lunge_pain_max,
+            "gate_3_4_drop_lunge_pain_max",
         ),
         _pain_at_most(
             "GATE-3-4-SL-RDL",
             "single_leg_rdl_pain",
             "Single-leg Romanian deadlift to your usual depth",
-            lambda t: t.gate_3_4_sl_rdl_pain_max,
+            "gate_3_4_sl_rdl_pain_max",
         ),
     ),
     4: (
@@ -181,26 +175,22 @@ _GATES: dict[int, tuple[_Criterion, ...]] = {
             "GATE-4-5-SPORT",
             "sport_load_pain",
             "Sport-specific loading",
-            lambda t: t.gate_4_5_sport_pain_max,
+            "gate_4_5_sport_pain_max",
         ),
-        _symmetry_at_least("GATE-4-5-CURL-LSI", "curl_10rm_lsi", _CURL, lambda t: t.gate_lsi_min),
-        _symmetry_at_least("GATE-4-5-SLB-LSI", "slb_reps_lsi", _SLB_REPS, lambda t: t.gate_lsi_min),
+        _symmetry_at_least("GATE-4-5-CURL-LSI", "curl_10rm_lsi", _CURL, "gate_lsi_min"),
+        _symmetry_at_least("GATE-4-5-SLB-LSI", "slb_reps_lsi", _SLB_REPS, "gate_lsi_min"),
     ),
 }
 
 _RUNNING = (
-    _pain_at_most(
-        "RUN-READY-REST-PAIN", "rest_pain", "Pain at rest", lambda t: t.running_rest_pain_max
-    ),
+    _pain_at_most("RUN-READY-REST-PAIN", "rest_pain", "Pain at rest", "running_rest_pain_max"),
     _pain_at_most(
         "RUN-READY-DROP-LUNGE",
         "drop_lunge_pain",
         _DROP_LUNGE,
-        lambda t: t.running_drop_lunge_pain_max,
+        "running_drop_lunge_pain_max",
     ),
-    _symmetry_at_least(
-        "RUN-READY-CURL-LSI", "curl_10rm_lsi", _CURL, lambda t: t.running_curl_lsi_min
-    ),
+    _symmetry_at_least("RUN-READY-CURL-LSI", "curl_10rm_lsi", _CURL, "running_curl_lsi_min"),
 )
 
 
@@ -230,10 +220,8 @@ def evaluate_running_ready(
 def _evaluate(
     group: int, measures: GateMeasures, thresholds: Thresholds, purpose: str
 ) -> tuple[bool, tuple[Reason, ...]]:
-    criteria = _CRITERIA[group]
-    values = tuple(getattr(measures, c.measure) for c in criteria)
-    limits = tuple(c.limit(thresholds) for c in criteria)
-    return _explain_group(group, values, limits, purpose)
+    values, limits = _GETTERS[group]
+    return _explain_group(group, values(measures), limits(thresholds), purpose)
 
 
 # A group's outcome depends only on a few measured values and limits, which repeat endlessly
@@ -253,6 +241,21 @@ def _explain_group(
 
 
 _CRITERIA = {_RUNNING_GROUP: _RUNNING, **_GATES}
+
+
+def _tuple_getter(names: tuple[str, ...]) -> Callable[[object], tuple[Any, ...]]:
+    """Read several attributes as a tuple in C (attrgetter), on the hot path of every decision."""
+    get = attrgetter(*names)
+    return get if len(names) > 1 else lambda obj: (get(obj),)
+
+
+_GETTERS = {
+    group: (
+        _tuple_getter(tuple(c.measure for c in criteria)),
+        _tuple_getter(tuple(c.limit for c in criteria)),
+    )
+    for group, criteria in _CRITERIA.items()
+}
 
 
 def gate_tests() -> dict[int, tuple[tuple[str, str, str], ...]]:

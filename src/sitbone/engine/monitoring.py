@@ -263,7 +263,7 @@ class Decision:
             "stage_change": self.stage_change.value,
             "requires_approval": self.requires_approval,
             "running_ready": self.running_ready,
-            "reasons": [reason.to_dict() for reason in self.reasons],
+            "reasons": [{"rule": r.rule, "text": r.text} for r in self.reasons],
         }
 
 

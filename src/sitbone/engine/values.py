@@ -9,10 +9,12 @@ Booleans are not numbers here: ``true`` for a pain score is an error, as is ``1`
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from sitbone.engine.errors import EngineInputError, join_field
@@ -83,9 +85,10 @@ def require_text(value: object, *, field: str, choices: Collection[str] | None =
 
 
 def require_date(value: object, *, field: str) -> date:
+    """A date, or text in exactly the YYYY-MM-DD form (not the other ISO forms Python accepts)."""
     if type(value) is date:
         return value
-    if isinstance(value, str) and len(value) == 10:
+    if type(value) is str and _ISO_DATE.fullmatch(value):
         try:
             return date.fromisoformat(value)
         except ValueError:
@@ -93,6 +96,9 @@ def require_date(value: object, *, field: str) -> date:
     raise EngineInputError(
         f"{_name(field)} must be a calendar date written YYYY-MM-DD; got {describe(value)}", field
     )
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def require_object(value: object, *, field: str) -> Mapping[str, Any]:
@@ -118,10 +124,11 @@ def require_key(mapping: Mapping[str, Any], key: str, *, field: str) -> Any:
 def reject_unknown_keys(
     mapping: Mapping[str, Any], allowed: Collection[str], *, field: str
 ) -> None:
-    if len(mapping) <= len(allowed) and all(key in allowed for key in mapping):
+    known = allowed if isinstance(allowed, frozenset | set) else frozenset(allowed)
+    if mapping.keys() <= known:
         return
-    unknown = next(key for key in mapping if key not in allowed)
-    expected = ", ".join(sorted(allowed))
+    unknown = next(key for key in mapping if key not in known)
+    expected = ", ".join(sorted(known))
     raise EngineInputError(
         f"unknown field {describe(unknown)}; expected one of: {expected}",
         join_field(field, str(unknown)),
@@ -137,16 +144,22 @@ def display_number(value: Decimal | Fraction | int) -> float:
 
 def _as_decimal(value: object) -> Decimal | None:
     if type(value) is float:
-        return Decimal(repr(value)) if math.isfinite(value) else None
+        return _float_to_decimal(value) if math.isfinite(value) else None
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        return Decimal(repr(value)) if math.isfinite(value) else None
+        return _float_to_decimal(value) if math.isfinite(value) else None
     if isinstance(value, Decimal):
         return value if value.is_finite() else None
     return None
+
+
+# The same few ratios and weekly means (0.93, 2.5 …) arrive again and again in a batch.
+@lru_cache(maxsize=4096)
+def _float_to_decimal(value: float) -> Decimal:
+    return Decimal(repr(value))
 
 
 def _name(field: str) -> str:
