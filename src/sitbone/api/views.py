@@ -23,7 +23,7 @@ from sitbone.web.http import AuthenticatedHttpRequest
 @require_http_methods(["GET", "POST"])
 def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     staff = require_staff(request.user, admin=True)
-    form = ApiTokenCreateForm(request.POST or None)
+    form = ApiTokenCreateForm(request.POST if request.method == "POST" else None)
     context: dict[str, Any] = {"form": form, "now": timezone.now()}
     if request.method == "POST" and form.is_valid():
         token, secret = api_token_create(

@@ -59,7 +59,7 @@ def my_data_download(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def my_data_erase(request: AuthenticatedHttpRequest) -> HttpResponse:
     patient = require_own_patient(request.user)
-    form = ErasureAskForm(request.POST or None)
+    form = ErasureAskForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         erasure_request_create(actor=request.user, patient=patient)
         messages.success(
@@ -77,7 +77,10 @@ def my_data_erase(request: AuthenticatedHttpRequest) -> HttpResponse:
 def clinic_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     staff = require_staff(request.user, admin=True)
     policy = retention_policy_for(staff.clinic)
-    form = RetentionForm(request.POST or None, initial={"erasure_mode": policy.erasure_mode})
+    form = RetentionForm(
+        request.POST if request.method == "POST" else None,
+        initial={"erasure_mode": policy.erasure_mode},
+    )
     if request.method == "POST" and form.is_valid():
         retention_policy_update(
             actor=request.user, clinic=staff.clinic, erasure_mode=form.cleaned_data["erasure_mode"]
@@ -103,7 +106,7 @@ def erasure_review(request: AuthenticatedHttpRequest, erasure_request_id: str) -
             request=request,
             what="patient.erasure_review",
         )
-    form = ErasureDecisionForm(request.POST or None)
+    form = ErasureDecisionForm(request.POST if request.method == "POST" else None)
     policy = retention_policy_for(erasure.clinic)
     if request.method == "POST" and erasure.status != ErasureStatus.PENDING:
         messages.error(request, "This request has already been decided.")
