@@ -146,3 +146,67 @@ def test_charts_escape_text_and_describe_their_data() -> None:
     assert "&lt;VISA-H&gt;" in svg and "<VISA-H>" not in svg
     assert "1 Jan: 40, 1 Feb: 55" in svg
     assert line_chart([], low=0, high=10, title="x") == ""
+
+
+def six_months_of_history(world: World) -> None:
+    """26 weeks: a programme version a month, three sessions a week with morning checks and
+    a decision after each, and VISA-H, LEFS and NPRS every four weeks."""
+    from sitbone.programmes.models import Decision
+
+    today = clinic_today(world.patient)
+    start = today - dt.timedelta(weeks=26)
+    for month in range(6):
+        programme_from_prescription(
+            actor=world.clinician,
+            patient=world.patient,
+            stage=min(1 + month // 2, 4),
+            reason=f"Month {month + 1}",
+        )
+    for day in range(26 * 7):
+        when = start + dt.timedelta(days=day)
+        if when.weekday() in (0, 2, 4):
+            session_for(world.patient, when, during=3, after=2, morning=2)
+            Decision.objects.create(
+                clinic=world.clinic,
+                patient=world.patient,
+                made_on=when + dt.timedelta(days=1),
+                zone="green",
+                action="progress",
+                stage_from=1,
+                stage_to=1,
+                stage_change="stay",
+                reasons=[{"rule": "PMM-GREEN", "text": "Green."}],
+            )
+    for week in range(0, 27, 4):
+        taken = start + dt.timedelta(weeks=week)
+        measure_for(world.patient, "visa_h", 30 + week, taken)
+        measure_for(world.patient, "lefs", 40 + week, taken)
+        measure_for(world.patient, "nprs", max(0, 7 - week // 4), taken)
+
+
+def test_six_months_of_data_make_valid_pdfs(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import time
+
+    from sitbone.reports.services import exercise_sheet_pdf, progress_report_pdf
+
+    six_months_of_history(world)
+    report = ProgressReport.objects.create(
+        clinic=world.clinic, patient=world.patient, audience="referrer", summary="Six months."
+    )
+    exercise_sheet_pdf(patient=world.patient)  # warm-up: fonts and WeasyPrint's caches
+
+    started = time.perf_counter()
+    progress = progress_report_pdf(report=report)
+    middle = time.perf_counter()
+    sheet = exercise_sheet_pdf(patient=world.patient)
+    ended = time.perf_counter()
+
+    with capsys.disabled():
+        print(  # noqa: T201 - the figure is reported, never asserted
+            f"\nPDF timings, six months of data: progress report {middle - started:.3f} s, "
+            f"exercise sheet {ended - middle:.3f} s"
+        )
+    assert "VISA-H 54/100" in pdf_text(progress)
+    assert "Pat Patient" in pdf_text(sheet)

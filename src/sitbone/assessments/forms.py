@@ -40,7 +40,8 @@ class AssessmentForm(forms.Form):
     """History, provocation tests, examination checklists and capacity measures."""
 
     assessed_on = forms.DateField(
-        label="Date of the assessment", widget=forms.DateInput(attrs={"type": "date"})
+        label="Date of the assessment",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
     # Risk factors (§1.5).
@@ -183,7 +184,9 @@ class AssessmentForm(forms.Form):
 
 class AdjunctForm(forms.Form):
     kind = forms.ChoiceField(label="Treatment", choices=AdjunctKind.choices)
-    given_on = forms.DateField(label="Date given", widget=forms.DateInput(attrs={"type": "date"}))
+    given_on = forms.DateField(
+        label="Date given", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     given_by = forms.CharField(
         label="Given by (if not you)",
         required=False,
@@ -256,7 +259,7 @@ def measure_form_class(instrument_id: str) -> type[MeasureForm]:
     definition = INSTRUMENTS[instrument_id].to_dict()
     fields: dict[str, Any] = {
         "taken_on": forms.DateField(
-            label="Date taken", widget=forms.DateInput(attrs={"type": "date"})
+            label="Date taken", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
         )
     }
     for item in definition["items"]:

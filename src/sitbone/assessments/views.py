@@ -7,6 +7,7 @@ and a security event, and every read is audited. Invalid input answers 400 and w
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -68,7 +69,9 @@ def assessment_new(request: AuthenticatedHttpRequest, patient_id: str) -> HttpRe
         today=today,
         initial={
             "assessed_on": today,
-            "pretest_percent": patient.clinic.default_pretest_probability * 100,
+            "pretest_percent": (patient.clinic.default_pretest_probability * 100).quantize(
+                Decimal("0.1")
+            ),
             "age_years": _age(patient, today),
         },
     )

@@ -57,8 +57,7 @@ def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     from weasyprint import CSS, HTML
 
     html = render_to_string(template, context)
-    document = HTML(string=html, url_fetcher=data_only_fetcher())
-    pdf: bytes = document.write_pdf(
-        stylesheets=[CSS(string=stylesheet(), url_fetcher=data_only_fetcher())]
-    )
+    fetcher = data_only_fetcher()
+    document = HTML(string=html, url_fetcher=fetcher)
+    pdf: bytes = document.write_pdf(stylesheets=[CSS(string=stylesheet(), url_fetcher=fetcher)])
     return pdf
