@@ -9,7 +9,6 @@ Booleans are not numbers here: ``true`` for a pain score is an error, as is ``1`
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -88,7 +87,9 @@ def require_date(value: object, *, field: str) -> date:
     """A date, or text in exactly the YYYY-MM-DD form (not the other ISO forms Python accepts)."""
     if type(value) is date:
         return value
-    if type(value) is str and _ISO_DATE.fullmatch(value):
+    # Dashes at 4 and 7 rule out the week (2026-W45-1) and compact (20261102) forms that
+    # date.fromisoformat also reads; fromisoformat then checks the digits and the calendar.
+    if type(value) is str and len(value) == _ISO_LENGTH and value[4] == value[7] == "-":
         try:
             return date.fromisoformat(value)
         except ValueError:
@@ -98,7 +99,7 @@ def require_date(value: object, *, field: str) -> date:
     )
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_LENGTH = len("2026-11-02")
 
 
 def require_object(value: object, *, field: str) -> Mapping[str, Any]:
