@@ -151,3 +151,21 @@ def test_another_patients_result_is_a_404(world: World, clock: Any) -> None:
     other = Client()
     other.force_login(world.other_patient_user)
     assert other.get(f"/me/questionnaires/results/{result.public_id}/").status_code == 404
+
+
+def test_at_discharge_every_questionnaire_is_due_once_more(
+    world: World, patient_client: Client, clock: Any
+) -> None:
+    for instrument, total in (("visa_h", 60), ("lefs", 60), ("groc", 4)):
+        MeasureResult.objects.create(
+            clinic=world.clinic,
+            patient=world.patient,
+            instrument=instrument,
+            taken_on=TODAY - dt.timedelta(days=3),
+            answers={},
+            total=total,
+        )
+    world.patient.discharged_on = TODAY
+    world.patient.save(update_fields=["discharged_on"])
+    due = patient_client.get("/me/questionnaires/").content.decode().split("Coming up")[0]
+    assert due.count("At the end of your treatment") == 3

@@ -75,6 +75,8 @@ def test_a_routine_path_ends_with_self_care_advice_and_both_next_steps() -> None
     html = response.content.decode()
     assert response.status_code == 200
     assert "It fits well" in html
+    assert "What points to it" in html
+    assert "Does stretching your hamstrings, such as touching your toes" in html
     assert "Stop stretching your hamstrings" in html
     assert 'href="/book/"' in html
     assert 'href="/register/"' in html

@@ -14,7 +14,13 @@ from typing import Any
 from django.contrib.sessions.backends.base import SessionBase
 
 from sitbone.clinics.models import Clinic
-from sitbone.engine.screening import SCREEN_ITEMS, SCREEN_PAGES, ScreenItem, ScreenPage
+from sitbone.engine.screening import (
+    SCREEN_ITEMS,
+    SCREEN_PAGES,
+    ScreenItem,
+    ScreenItemKind,
+    ScreenPage,
+)
 
 SESSION_KEY = "sitbone_screening"
 
@@ -79,3 +85,8 @@ def check_finished(state: dict[str, Any]) -> bool:
 def clinics_for_registration() -> list[Clinic]:
     """Clinics a new person may join from the public sign-up (every clinic on this server)."""
     return list(Clinic.objects.order_by("name"))
+
+
+def supporting_items() -> list[ScreenItem]:
+    """The engine's questions whose "yes" is typical of PHT (clinical-brief §2.1, §3.3)."""
+    return [item for item in SCREEN_ITEMS.values() if item.kind is ScreenItemKind.SUPPORTING]

@@ -21,6 +21,7 @@ from sitbone.screening.selectors import (
     clinics_for_registration,
     first_unanswered_page,
     screening_state,
+    supporting_items,
 )
 from sitbone.screening.services import (
     RegistrationRefused,
@@ -98,6 +99,7 @@ def result(request: HttpRequest) -> HttpResponse:
         return redirect("screening:page", page_id=missing.id)
     outcome = screen(state["answers"]).to_dict()
     pages = check_pages()
+    typical = supporting_items()
     return render(
         request,
         "screening/result.html",
@@ -107,6 +109,8 @@ def result(request: HttpRequest) -> HttpResponse:
             "booking_url": booking_url(),
             "last_page": pages[-1],
             "first_page": pages[0],
+            "typical_count": len(typical),
+            "pointing": [item.question for item in typical if state["answers"].get(item.id)],
         },
     )
 
