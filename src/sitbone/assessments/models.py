@@ -41,6 +41,14 @@ class StretchingHabit(models.TextChoices):
     END_RANGE = "end_range", "Regular end-range stretching (e.g. yoga forward folds)"
 
 
+TRIAGE_LABELS = {
+    "emergency": "Emergency: send to an emergency department now",
+    "urgent": "Urgent medical review within 24–48 hours",
+    "see_physio": "Physiotherapy assessment",
+    "self_care_ok": "Nothing points to PHT or a warning sign",
+}
+
+
 def pain_field(help_text: str) -> models.PositiveSmallIntegerField[Any, Any]:
     return models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(10)], help_text=help_text
@@ -170,6 +178,11 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient} assessment {self.assessed_on}"
+
+    @property
+    def triage_label(self) -> str:
+        """The engine's screening triage in words (empty when no screening was stored)."""
+        return TRIAGE_LABELS.get(str(self.screening_result.get("triage", "")), "")
 
 
 class AdjunctKind(models.TextChoices):
