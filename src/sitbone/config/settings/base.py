@@ -218,16 +218,25 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-EMAIL_FILE_PATH = VAR_DIR / "mail"
-DEFAULT_FROM_EMAIL = os.environ.get("SITBONE_FROM_EMAIL", "Sitbone <no-reply@sitbone.invalid>")
+# Mail goes to files in var/mail unless SMTP is configured (Django 6.1 MAILERS).
+MAILERS: dict[str, dict[str, object]] = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+    }
+}
 if os.environ.get("SITBONE_SMTP_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = os.environ["SITBONE_SMTP_HOST"]
-    EMAIL_PORT = int(os.environ.get("SITBONE_SMTP_PORT", "587"))
-    EMAIL_HOST_USER = os.environ.get("SITBONE_SMTP_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("SITBONE_SMTP_PASSWORD", "")
-    EMAIL_USE_TLS = os.environ.get("SITBONE_SMTP_TLS", "1") == "1"
+    MAILERS["default"] = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ["SITBONE_SMTP_HOST"],
+            "port": int(os.environ.get("SITBONE_SMTP_PORT", "587")),
+            "username": os.environ.get("SITBONE_SMTP_USER", ""),
+            "password": os.environ.get("SITBONE_SMTP_PASSWORD", ""),
+            "use_tls": os.environ.get("SITBONE_SMTP_TLS", "1") == "1",
+        },
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("SITBONE_FROM_EMAIL", "Sitbone <no-reply@sitbone.invalid>")
 
 SITBONE_DEMO_ALLOWED = True
 """Whether `sitbone seed-demo` may run; production settings turn it off."""
