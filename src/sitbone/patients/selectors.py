@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from sitbone.clinics.access import caseload_for
 from sitbone.diary.models import MorningCheck, SessionLog
-from sitbone.measures.models import MeasureResult
 from sitbone.patients.models import Patient
-from sitbone.programmes.models import Decision, Programme
+from sitbone.programmes.models import Decision
 
 if TYPE_CHECKING:
     from sitbone.accounts.models import User
@@ -34,35 +32,6 @@ def patient_caseload(*, actor: User) -> QuerySet[Patient]:
             ),
         )
         .order_by("full_name")
-    )
-
-
-@dataclass(frozen=True)
-class PatientOverview:
-    patient: Patient
-    programme: Programme | None
-    sessions: list[SessionLog]
-    mornings: list[MorningCheck]
-    decisions: list[Decision]
-    measures: list[MeasureResult]
-
-
-def patient_overview(*, patient: Patient, limit: int = 14) -> PatientOverview:
-    """Everything the patient summary shows. `patient` must come from the access module."""
-    programme = (
-        Programme.objects.filter(patient=patient, is_current=True)
-        .prefetch_related("exercises")
-        .first()
-    )
-    return PatientOverview(
-        patient=patient,
-        programme=programme,
-        sessions=list(SessionLog.objects.filter(patient=patient)[:limit]),
-        mornings=list(MorningCheck.objects.filter(patient=patient)[:limit]),
-        decisions=list(Decision.objects.filter(patient=patient)[:5]),
-        measures=list(
-            MeasureResult.objects.filter(patient=patient).order_by("-taken_on", "-id")[:10]
-        ),
     )
 
 
