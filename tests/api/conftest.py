@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 from django.test import Client
 
@@ -132,10 +134,29 @@ def seed_history(world: World) -> dict[str, Any]:
         taken_on=today - dt.timedelta(days=10),
     )
     decision = decision_record(patient=patient, made_on=today - dt.timedelta(days=7))
-    return {
+    history = {
         "programme": programme,
         "sessions": sessions,
         "morning": morning,
         "measure": measure,
         "decision": decision,
     }
+    if apps.is_installed("sitbone.assessments"):
+        from sitbone.assessments.models import Assessment
+
+        history["assessment"] = Assessment.objects.create(
+            clinic=patient.clinic,
+            patient=patient,
+            assessed_on=today - dt.timedelta(days=12),
+            assessed_by=world.clinician,
+            affected_side="right",
+            pretest_probability=Decimal("0.500"),
+            bent_knee="positive",
+            notes="+44 rings back",
+        )
+    if apps.is_installed("sitbone.appointments"):
+        from tests.appointments.factories import book, working_hours
+
+        working_hours(world.clinic, world.clinician)
+        history["appointment"] = book(world)
+    return history

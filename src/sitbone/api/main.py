@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
@@ -79,6 +80,15 @@ api = SitboneAPI(
 install_error_handlers(api)
 for module in (me, patients, programmes, diary, measures, fhir, engine):
     api.add_router("/v1/", module.router)
+# Apps that may not be part of every build: their endpoints come with them.
+if apps.is_installed("sitbone.assessments"):
+    from sitbone.api.routers import assessments
+
+    api.add_router("/v1/", assessments.router)
+if apps.is_installed("sitbone.appointments"):
+    from sitbone.api.routers import appointments
+
+    api.add_router("/v1/", appointments.router)
 
 
 def api_only_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -242,3 +242,65 @@ class DecisionOut(Schema):
 class DecisionPageOut(Schema):
     items: list[DecisionOut]
     next_cursor: str | None
+
+
+# Assessments (when the assessments app is installed)
+
+
+class AssessmentOut(Schema):
+    id: uuid.UUID
+    patient_id: uuid.UUID
+    assessed_on: dt.date
+    affected_side: str
+    screening_answers: dict[str, Any]
+    screening_result: dict[str, Any]
+    training_spike: bool
+    previous_hamstring_injury: bool
+    prolonged_sitting: bool
+    stretching_habit: str
+    age_years: int | None
+    puranen_orava: str
+    bent_knee: str
+    modified_bent_knee: str
+    pretest_probability: float
+    posttest_probability: float | None
+    posttest_test: str
+    red_flags_present: list[str]
+    differentials_suspected: list[str]
+    slb_short_lever_pain: int | None
+    slb_reps_left: int | None
+    slb_reps_right: int | None
+    curl_10rm_left_kg: float | None
+    curl_10rm_right_kg: float | None
+    drop_lunge_pain: int | None
+    single_leg_rdl_pain: int | None
+    rest_pain: int | None
+    sport_load_pain: int | None
+    sitting_tolerance_minutes: int | None
+    notes: str
+    created_at: dt.datetime
+
+
+class AssessmentPageOut(Schema):
+    items: list[AssessmentOut]
+    next_cursor: str | None
+
+
+# Appointments (when the appointments app is installed)
+
+
+class AppointmentOut(Schema):
+    id: uuid.UUID
+    patient_id: uuid.UUID
+    clinician_id: uuid.UUID
+    clinician_name: str
+    kind: str = Field(description="The appointment type's name.")
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    status: str = Field(description="booked or cancelled")
+    created_at: dt.datetime
+
+
+class AppointmentPageOut(Schema):
+    items: list[AppointmentOut]
+    next_cursor: str | None
