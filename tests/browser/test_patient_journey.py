@@ -204,3 +204,10 @@ def test_the_other_patient_pages_pass_axe_with_and_without_errors(page: Any) -> 
     screenshot(page, "patient-question-360")
     page.goto("/learn/pain-traffic-light/")
     assert_accessible(page)
+
+    # Reflow (WCAG 1.4.10): nothing scrolls sideways at 320 CSS px.
+    page.set_viewport_size({"width": 320, "height": 700})
+    for url in ("/me/", "/me/session/", "/me/load/", "/me/progress/", "/check/pattern/"):
+        page.goto(url)
+        wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert wide <= 0, f"{url} scrolls sideways by {wide}px at 320 px"
