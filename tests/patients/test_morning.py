@@ -134,3 +134,13 @@ def test_the_session_and_check_in_feed_the_engine_next_morning_pain(
     decision = Decision.objects.filter(patient=world.patient).latest("id")
     assert decision.zone in {"green", "amber"}
     assert decision.zone != "pending"
+
+
+def test_after_logging_yesterdays_session_the_check_in_is_offered_at_once(
+    programme: Any, patient_client: Client, clock: Any
+) -> None:
+    data = session_post(programme, day="yesterday")
+    response = patient_client.post("/me/session/", data)
+    page = patient_client.get(response["Location"]).content.decode()
+    assert 'href="/me/morning/"' in page
+    assert "Tomorrow morning" not in page

@@ -168,6 +168,7 @@ def session_detail(request: AuthenticatedHttpRequest, session_id: str) -> HttpRe
         .first()
     )
     entries = [(exercise_name(e.exercise_id), e) for e in logged.entries.all()]
+    today = diary.patient_today(patient)
     return render(
         request,
         "patients/session_detail.html",
@@ -175,6 +176,8 @@ def session_detail(request: AuthenticatedHttpRequest, session_id: str) -> HttpRe
             "logged": logged,
             "entries": entries,
             "decision": decision_view(decision) if decision else None,
+            "logged_today": logged.performed_on == today,
+            "checkin_due": diary.morning_check_due(patient=patient, today=today),
         },
     )
 
