@@ -123,6 +123,10 @@ def test_confirming_with_anonymise_keeps_clinical_rows_without_identity(world: W
     sessions = SessionLog.objects.filter(patient=patient)
     assert sessions.count() == len(history["sessions"])
     assert set(sessions.values_list("notes", flat=True)) == {""}
+    if "assessment" in history:
+        history["assessment"].refresh_from_db()
+        assert history["assessment"].notes == ""
+        assert history["assessment"].bent_knee == "positive"  # the clinical finding stays
     request.refresh_from_db()
     assert request.mode_applied == "anonymise"
 

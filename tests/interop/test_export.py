@@ -56,6 +56,10 @@ def test_the_patient_downloads_everything_in_one_zip(world: World) -> None:
     assert {row["notes"] for row in rows} == {'\'=HYPERLINK("http://evil")'}
     (me,) = csv.DictReader(io.StringIO(archive.read("patient.csv").decode()))
     assert me["email"] == world.patient.email
+    if "assessments.csv" in names:
+        (assessment,) = csv.DictReader(io.StringIO(archive.read("assessments.csv").decode()))
+        assert assessment["notes"] == "'+44 rings back"
+        assert {"clinical_notes.csv", "adjunct_therapies.csv", "appointments.csv"} <= names
 
 
 def test_the_archive_holds_only_the_patients_own_records(world: World) -> None:

@@ -202,6 +202,18 @@ TABLES = (
         ("public_id", "starts_at", "ends_at", "status", "appointment_type.name", "created_at"),
     ),
     Table(
+        "adjunct_therapies.csv",
+        "assessments.AdjunctTherapy",
+        ("given_on", "id"),
+        ("public_id", "kind", "given_on", "given_by", "dose", "guidance", "notes", "created_at"),
+    ),
+    Table(
+        "clinical_notes.csv",
+        "assessments.ClinicalNote",
+        ("created_at", "id"),
+        ("public_id", "created_at", "author.full_name", "text"),
+    ),
+    Table(
         "assessments.csv",
         "assessments.Assessment",
         ("assessed_on", "id"),
@@ -231,6 +243,7 @@ PATIENT_COLUMNS = (
     "equipment",
     "irritability",
     "stage",
+    "screening_answers",
     "created_at",
     "discharged_on",
 )

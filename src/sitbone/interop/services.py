@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Model, ProtectedError, RestrictedError
 from django.utils import timezone
@@ -24,6 +25,27 @@ if TYPE_CHECKING:
     from sitbone.accounts.models import User
 
 MAX_DELETE_ROUNDS = 10
+
+FREE_TEXT = (
+    ("assessments.Assessment", ("notes",)),
+    ("assessments.AdjunctTherapy", ("notes", "given_by")),
+    ("appointments.Appointment", ("contact_phone",)),
+)
+"""Free text kept by other apps that could name or reach the person; emptied on anonymising."""
+
+IDENTIFYING_ROWS = ("assessments.ClinicalNote", "appointments.CalendarFeed")
+"""Rows that are nothing but free text or a personal link; removed on anonymising."""
+
+
+def _model(label: str) -> type[Model] | None:
+    """A model of an app that may not be part of this build."""
+    app_label, _, name = label.partition(".")
+    if not apps.is_installed(f"sitbone.{app_label}"):
+        return None
+    try:
+        return apps.get_model(app_label, name)
+    except LookupError:
+        return None
 
 
 class ErasureError(Exception):
@@ -173,6 +195,14 @@ def _anonymise_patient(patient: Patient) -> None:
         patient.discharged_on = timezone.now().date()
     patient.save()
     SessionLog.objects.filter(patient=patient).update(notes="")
+    for label, fields in FREE_TEXT:
+        model = _model(label)
+        if model is not None:
+            model._default_manager.filter(patient=patient).update(**dict.fromkeys(fields, ""))
+    for label in IDENTIFYING_ROWS:
+        model = _model(label)
+        if model is not None:
+            model._default_manager.filter(patient=patient).delete()
     Invitation.objects.filter(patient=patient).delete()
     from sitbone.api.models import IdempotencyRecord
 
