@@ -58,7 +58,11 @@ def workspace_matrix_params(world: World) -> dict[str, str]:
     }
 
 
-def programme_for(patient: Any, *, stage: int | None = None, per_week: int = 3) -> Any:
+def programme_for(
+    patient: Any, *, stage: int | None = None, per_week: int = 3, started_days_ago: int = 28
+) -> Any:
+    from django.utils import timezone
+
     from sitbone.programmes.models import Programme, ProgrammeExercise
 
     Programme.objects.filter(patient=patient, is_current=True).update(is_current=False)
@@ -79,6 +83,9 @@ def programme_for(patient: Any, *, stage: int | None = None, per_week: int = 3) 
         load="15RM",
         rest_seconds=120,
     )
+    started = timezone.now() - dt.timedelta(days=started_days_ago)
+    Programme.objects.filter(pk=programme.pk).update(created_at=started)
+    programme.refresh_from_db()
     return programme
 
 

@@ -245,3 +245,21 @@ def test_the_home_page_takes_the_same_number_of_queries_for_5_and_200_patients(
     with django_assert_num_queries(len(small)):
         response = client.get("/clinic/")
     assert response.content.decode().count('class="triage-row') == 200
+
+
+def test_a_programme_started_this_week_only_counts_the_days_since(world: World) -> None:
+    today = clinic_today(world.patient)
+    programme_for(world.patient, per_week=7, started_days_ago=3)
+    session_for(world.patient, today - dt.timedelta(days=1), morning=None)
+
+    row = patient_list_for_triage(actor=world.clinician).rows[0]
+
+    assert "1 of 3 sessions in the last 3 days" in [r.text for r in row.reasons]
+
+
+def test_a_programme_started_today_is_not_behind(world: World) -> None:
+    programme_for(world.patient, per_week=3, started_days_ago=0)
+
+    row = patient_list_for_triage(actor=world.clinician).rows[0]
+
+    assert Need.MISSED not in row.needs

@@ -86,6 +86,7 @@ def test_a_progress_report_is_recorded_then_drawn_as_a_pdf(world: World, history
     assert "Steady progress; back to running soon." in text
     assert "an insurer or case manager" in text
     assert "Scores over time" in text
+    assert "Treatment record" in text and "Sessions completed 5" in text
 
 
 @pytest.mark.parametrize(
@@ -210,3 +211,27 @@ def test_six_months_of_data_make_valid_pdfs(
         )
     assert "VISA-H 54/100" in pdf_text(progress)
     assert "Pat Patient" in pdf_text(sheet)
+
+
+def test_a_referrer_report_carries_the_assessment_findings(world: World, history: None) -> None:
+    from decimal import Decimal
+
+    from tests.clinics.factories import assessment_for
+
+    assessment_for(
+        world.patient,
+        modified_bent_knee="positive",
+        posttest_probability=Decimal("0.911"),
+        posttest_test="modified_bent_knee",
+        posttest_likelihood_ratio=Decimal("10.2"),
+    )
+    report = ProgressReport.objects.create(
+        clinic=world.clinic, patient=world.patient, audience="referrer", summary="For Dr Lee."
+    )
+    from sitbone.reports.services import progress_report_pdf
+
+    text = pdf_text(progress_report_pdf(report=report))
+
+    assert "Assessment findings" in text
+    assert "91%" in text and "likelihood ratio 10.2" in text
+    assert "No red flags found on examination." in text

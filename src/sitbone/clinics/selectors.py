@@ -134,6 +134,7 @@ def _triage_patients(actor: User, today: dt.date) -> QuerySet[Patient]:
     )
     current = Programme.objects.filter(patient=OuterRef("pk"), is_current=True)
     last_session = SessionLog.objects.filter(patient=OuterRef("pk")).order_by("-performed_on")
+    first_programme = Programme.objects.filter(patient=OuterRef("pk")).order_by("created_at")
     visa_h = MeasureResult.objects.filter(patient=OuterRef("pk"), instrument="visa_h").order_by(
         "-taken_on"
     )
@@ -150,9 +151,19 @@ def _triage_patients(actor: User, today: dt.date) -> QuerySet[Patient]:
             t_per_week=Subquery(current.values("sessions_per_week")[:1]),
             t_visa_h_on=Subquery(visa_h.values("taken_on")[:1]),
             t_last_session_on=Subquery(last_session.values("performed_on")[:1]),
+            t_first_programme_at=Subquery(first_programme.values("created_at")[:1]),
         )
         .order_by("full_name")
     )
+
+
+def _days_counted(patient: Any, today: dt.date, zone_info: zoneinfo.ZoneInfo) -> int:
+    """Days of the last week the patient has had a programme (a new patient is not behind)."""
+    started = patient.t_first_programme_at
+    if started is None:
+        return 0
+    since = (today - timezone.localtime(started, zone_info).date()).days
+    return max(0, min(CHECK_IN_WINDOW_DAYS, since))
 
 
 def _reasons_for(
@@ -183,9 +194,11 @@ def _reasons_for(
         )
     week_start = today - dt.timedelta(days=CHECK_IN_WINDOW_DAYS)
     done = sum(1 for day in sessions if week_start < day <= today)
-    if patient.t_per_week and done < patient.t_per_week:
+    days = _days_counted(patient, today, zone_info)
+    expected = (patient.t_per_week or 0) * days // CHECK_IN_WINDOW_DAYS
+    if expected and done < expected:
         reasons.append(
-            TriageReason(Need.MISSED, f"{done} of {patient.t_per_week} sessions in the last 7 days")
+            TriageReason(Need.MISSED, f"{done} of {expected} sessions in the last {days} days")
         )
     missed = sum(
         1

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from sitbone.assessments.models import AdjunctTherapy, Assessment
 from sitbone.clinics.selectors import MeasureHistory, clinic_today, measure_history
 from sitbone.diary.models import SessionLog
 from sitbone.engine.prescription import EXERCISES
@@ -54,6 +55,9 @@ class ReportData:
     latest_visa_h: int | None
     latest_visa_h_on: dt.date | None
     first_session_on: dt.date | None
+    sessions_completed: int
+    latest_assessment: Assessment | None
+    adjuncts: list[AdjunctTherapy]
 
 
 def dose_text(*, sets: int, reps: int | None, hold_seconds: int | None, load: str) -> str:
@@ -127,6 +131,11 @@ def report_data(*, patient: Patient) -> ReportData:
         latest_visa_h=visa.latest.result.total if visa else None,
         latest_visa_h_on=visa.latest.result.taken_on if visa else None,
         first_session_on=first,
+        sessions_completed=SessionLog.objects.filter(patient=patient, completed=True).count(),
+        latest_assessment=Assessment.objects.filter(patient=patient)
+        .order_by("-assessed_on", "-id")
+        .first(),
+        adjuncts=list(AdjunctTherapy.objects.filter(patient=patient).order_by("given_on")),
     )
 
 
