@@ -211,3 +211,30 @@ def test_the_other_patient_pages_pass_axe_with_and_without_errors(page: Any) -> 
         page.goto(url)
         wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert wide <= 0, f"{url} scrolls sideways by {wide}px at 320 px"
+
+
+def test_the_symptom_check_works_by_keyboard_alone(page: Any) -> None:
+    """Tab to each question, Space for yes or an arrow for no, Enter to continue."""
+    page.goto("/check/")
+    page.locator("#content").focus()
+    page.keyboard.press("Tab")  # "Start the check" is the first link in the page body
+    while page.evaluate("document.activeElement.textContent.trim()") != "Start the check":
+        page.keyboard.press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    for _ in range(5):
+        if "/check/result/" in page.url:
+            break
+        page.locator("#content").focus()
+        questions = page.locator("fieldset").count()
+        page.keyboard.press("Tab")  # the back link
+        for _question in range(questions):
+            page.keyboard.press("Tab")  # the first radio of the next unanswered group
+            assert page.evaluate("document.activeElement.type") == "radio"
+            page.keyboard.press("ArrowRight")  # moves to "No" and selects it
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent.trim()") == "Continue"
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    assert page.url.endswith("/check/result/")
+    assert page.get_by_role("heading", name="Your symptom check result").is_visible()
