@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from sitbone.assessments.models import AdjunctTherapy, Assessment
+from sitbone.assessments.selectors import examination_checklists
 from sitbone.clinics.selectors import MeasureHistory, clinic_today, measure_history
 from sitbone.diary.models import SessionLog
 from sitbone.engine.prescription import EXERCISES
@@ -58,6 +59,20 @@ class ReportData:
     sessions_completed: int
     latest_assessment: Assessment | None
     adjuncts: list[AdjunctTherapy]
+
+    def _labels(self, kind: str, ids: list[str]) -> list[str]:
+        rows = {row["id"]: row["label"] for row in examination_checklists()[kind]}
+        return [rows.get(i, i) for i in ids]
+
+    @property
+    def red_flags(self) -> list[str]:
+        a = self.latest_assessment
+        return self._labels("red_flags", a.red_flags_present) if a else []
+
+    @property
+    def differentials(self) -> list[str]:
+        a = self.latest_assessment
+        return self._labels("differentials", a.differentials_suspected) if a else []
 
 
 def dose_text(*, sets: int, reps: int | None, hold_seconds: int | None, load: str) -> str:
