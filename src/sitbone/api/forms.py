@@ -17,7 +17,9 @@ class ApiTokenCreateForm(forms.Form):
         label="What it may do",
         choices=Scope.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Give only what the integration needs. A token never reaches another clinic.",
+        help_text="Give only what the integration needs. Clinical records are programmes, "
+        "sessions, check-ins, measures, decisions and FHIR exports. A token never reaches "
+        "another clinic.",
     )
     days = forms.TypedChoiceField(
         label="Expires after", choices=EXPIRY_CHOICES, coerce=int, initial="90"

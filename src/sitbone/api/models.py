@@ -13,7 +13,7 @@ class Scope(models.TextChoices):
     """What a clinic API token may do. Tokens never reach another clinic, whatever their scopes."""
 
     PATIENTS_READ = "patients:read", "Read patients"
-    CLINICAL_READ = "clinical:read", "Read clinical records (programmes, logs, measures, FHIR)"
+    CLINICAL_READ = "clinical:read", "Read clinical records"
     CLINICAL_WRITE = "clinical:write", "Record measures"
     ENGINE = "engine", "Use the clinical engine"
 

@@ -16,8 +16,9 @@ class RetentionForm(forms.Form):
 
 class ErasureAskForm(forms.Form):
     understood = forms.BooleanField(
-        label="I understand that once the clinic confirms, my Sitbone record and account are "
-        "erased and cannot be brought back",
+        label="I understand this cannot be undone",
+        help_text="Once the clinic confirms, your Sitbone record and account are erased and "
+        "cannot be brought back.",
         error_messages={"required": "Tick the box to show you understand what erasure means."},
     )
 
