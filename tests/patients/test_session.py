@@ -206,3 +206,21 @@ def test_the_session_page_keeps_a_long_workout_signed_in(
     staff = Client()
     staff.force_login(world.clinician)
     assert staff.post("/me/session/keep-alive/").status_code == 404
+
+
+def test_a_skipped_exercise_needs_no_pain_score_and_is_not_logged(
+    world: World, programme: Any, patient_client: Client, clock: Any
+) -> None:
+    data = session_post(programme, **{"ex1-sets": "0", "ex1-pain": ""})
+    assert patient_client.post("/me/session/", data).status_code == 302
+    session = SessionLog.objects.get(patient=world.patient)
+    assert session.entries.count() == programme.exercises.count() - 1
+
+
+def test_an_exercise_done_needs_its_pain_score(
+    programme: Any, patient_client: Client, clock: Any
+) -> None:
+    response = patient_client.post("/me/session/", session_post(programme, **{"ex0-pain": ""}))
+    assert response.status_code == 400
+    assert "bridge hold: pain during: choose a number from 0" in response.content.decode()
+    assert SessionLog.objects.count() == 0

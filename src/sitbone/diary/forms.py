@@ -165,7 +165,12 @@ class SessionLogForm(forms.Form):
                 error_messages={"max_length": f"{name}: load must be 60 characters or fewer"},
             )
             self.initial.setdefault(f"{key}-load", item.load)
-            self.fields[f"{key}-pain"] = pain_field("Pain during", who=name)
+            self.fields[f"{key}-pain"] = pain_field(
+                "Pain during",
+                who=name,
+                required=False,
+                help_text="Leave empty if you skipped this exercise (0 sets).",
+            )
         self.order_fields(
             ["idempotency_key", "day"]
             + [name for name in self.fields if name.startswith("ex")]
@@ -190,18 +195,30 @@ class SessionLogForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if self.exercises and not any(
-            data.get(f"ex{index}-sets") for index in range(len(self.exercises))
-        ):
+        if not self.exercises:
+            raise forms.ValidationError("Your programme has no exercises to log yet")
+        if not any(data.get(f"ex{index}-sets") for index in range(len(self.exercises))):
             raise forms.ValidationError(
                 "Enter at least one set done, or come back when you have done the session"
             )
+        for index in range(len(self.exercises)):
+            key = f"ex{index}"
+            if (
+                data.get(f"{key}-sets")
+                and data.get(f"{key}-pain") is None
+                and (f"{key}-pain" not in self.errors)
+            ):
+                field = self.fields[f"{key}-pain"]
+                self.add_error(f"{key}-pain", field.error_messages["required"])
         return data
 
     def entries(self) -> list[dict[str, Any]]:
+        """The exercises done (at least one set), as session entries."""
         rows = []
         for index, item in enumerate(self.exercises):
             key = f"ex{index}"
+            if not self.cleaned_data[f"{key}-sets"]:
+                continue
             rows.append(
                 {
                     "exercise_id": item.exercise_id,
