@@ -11,13 +11,21 @@ import uuid
 from typing import Any
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
 
 
 class StrictIn(Schema):
-    """Input that refuses unknown fields, so nobody can set what they are not meant to."""
+    """Input that refuses unknown fields, so nobody can set what they are not meant to, and text
+    with NUL characters (PostgreSQL cannot store them; nobody types them)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("Text must not contain NUL characters.")
+        return value
 
 
 # Who is calling

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
+from ninja.params.functions import Query as QueryParam
 
 from sitbone.api.auth import principal_of, require_scope, require_staff_principal
 from sitbone.api.models import Scope
@@ -32,7 +33,9 @@ def measure_list(
     request: HttpRequest,
     patient_id: str,
     query: Query[PageQuery],
-    instrument: str | None = None,
+    instrument: str | None = QueryParam(
+        None, pattern=r"^[a-z_]{1,32}$", description="Only this instrument, e.g. `lefs`."
+    ),
 ) -> dict[str, Any]:
     principal = principal_of(request)
     require_scope(principal, Scope.CLINICAL_READ)
