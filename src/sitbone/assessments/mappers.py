@@ -16,7 +16,7 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from sitbone.assessments.models import Assessment
-from sitbone.assessments.selectors import latest_assessment
+from sitbone.assessments.selectors import examination_checklists, latest_assessment
 from sitbone.patients.models import Patient
 
 STRETCH_TESTS = ("modified_bent_knee", "bent_knee", "puranen_orava")
@@ -88,6 +88,18 @@ def gates_from_assessment(assessment: Assessment | None) -> dict[str, Any]:
 def gates_for(patient: Patient, *, as_of: dt.date | None = None) -> dict[str, Any]:
     """Gate measures from the patient's latest assessment on or before ``as_of``."""
     return gates_from_assessment(latest_assessment(patient=patient, as_of=as_of))
+
+
+def red_flags_for(patient: Patient, *, as_of: dt.date | None = None) -> list[str]:
+    """Red flags the clinician found present at the latest assessment, in plain words.
+
+    They reach the engine's `decide`, whose first rule stops the programme and refers.
+    """
+    assessment = latest_assessment(patient=patient, as_of=as_of)
+    if assessment is None or not assessment.red_flags_present:
+        return []
+    labels = {item["id"]: item["label"] for item in examination_checklists()["red_flags"]}
+    return [labels.get(flag, flag) for flag in assessment.red_flags_present]
 
 
 def post_test_input(*, pretest: Decimal, results: dict[str, str]) -> dict[str, Any] | None:

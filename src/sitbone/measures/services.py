@@ -12,6 +12,7 @@ from sitbone.clinics.services import audit_record
 from sitbone.engine.commands import COMMANDS
 from sitbone.measures.models import MeasureResult
 from sitbone.patients.models import Patient
+from sitbone.programmes.services import engine_thresholds
 
 if TYPE_CHECKING:
     from sitbone.accounts.models import User
@@ -24,9 +25,10 @@ def measure_score(
     document: dict[str, Any] = {"instrument": instrument, "answers": answers}
     if previous is not None:
         document["previous_total"] = previous.total
-    clinic_mcid = (patient.clinic.settings.get("mcid") or {}).get(instrument)
-    if clinic_mcid is not None:
-        document["clinic_mcid"] = clinic_mcid
+    thresholds = engine_thresholds(patient)
+    if thresholds:
+        # A clinic-set VISA-H change threshold (none is published) travels as visa_h_mcid.
+        document["thresholds"] = thresholds
     return COMMANDS["score"](document)
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from sitbone.assessments.mappers import gates_for
+from sitbone.assessments.mappers import gates_for, red_flags_for
 from sitbone.clinics.models import AuditCategory
 from sitbone.clinics.services import audit_record
 from sitbone.diary.models import MorningCheck, SessionLog
@@ -142,6 +142,7 @@ def decision_record(
             sessions=sessions,
             mornings=mornings,
             gates=gates,
+            red_flags=red_flags_for(patient, as_of=made_on),
             thresholds=engine_thresholds(patient),
         )
     )

@@ -1,0 +1,76 @@
+"""Decisions use everything the clinic knows: assessment red flags and clinic thresholds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sitbone.assessments.services import assessment_record
+from sitbone.diary.models import MorningCheck, SessionLog
+from sitbone.measures.services import measure_record
+from sitbone.programmes.services import decision_record, programme_from_prescription
+from tests.conftest import World
+
+TODAY = dt.date(2026, 11, 20)
+
+
+def green_history(world: World) -> None:
+    programme = programme_from_prescription(
+        actor=world.clinician, patient=world.patient, stage=1, reason="start"
+    )
+    for offset in (4, 2):
+        day = TODAY - dt.timedelta(days=offset)
+        SessionLog.objects.create(
+            clinic=world.clinic,
+            patient=world.patient,
+            programme=programme,
+            performed_on=day,
+            pain_during=2,
+            pain_after=1,
+        )
+        MorningCheck.objects.create(
+            clinic=world.clinic,
+            patient=world.patient,
+            checked_on=day + dt.timedelta(days=1),
+            task="bridge_hold_single_leg_short_lever",
+            pain=1,
+        )
+
+
+def test_a_red_flag_found_at_assessment_stops_the_programme_and_refers(world: World) -> None:
+    green_history(world)
+    assert decision_record(patient=world.patient, made_on=TODAY).action == "progress"
+    assessment_record(
+        actor=world.clinician,
+        patient=world.patient,
+        assessed_on=TODAY,
+        data={"pretest_probability": Decimal("0.5"), "red_flags_present": ["avulsion"]},
+    )
+    decision = decision_record(patient=world.patient, made_on=TODAY)
+    assert (decision.zone, decision.action) == ("stop", "refer")
+    assert "Suspected proximal hamstring avulsion" in decision.reasons[0]["text"]
+
+
+def test_a_clinic_visa_h_threshold_is_used_when_a_measure_is_recorded(world: World) -> None:
+    world.clinic.settings = {"thresholds": {"visa_h_mcid": 10}}
+    world.clinic.save()
+    answers = {f"q{i}": 5 for i in range(1, 7)} | {
+        "q7": 4,
+        "q8": {"branch": "no_pain", "minutes": 5},
+    }
+    measure_record(
+        actor=world.clinician,
+        patient=world.patient,
+        instrument="visa_h",
+        answers=answers,
+        taken_on=TODAY - dt.timedelta(days=28),
+    )
+    better = answers | {f"q{i}": 8 for i in range(1, 7)}
+    _, scored = measure_record(
+        actor=world.clinician,
+        patient=world.patient,
+        instrument="visa_h",
+        answers=better,
+        taken_on=TODAY,
+    )
+    assert scored["change"]["exceeds_mcid"] is True
