@@ -74,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     args[0] = {"send-reminders": "send_reminders"}.get(args[0], args[0])
     args[0] = {"export-fhir": "export_fhir"}.get(args[0], args[0])
+    args[0] = {"verify-audit": "verify_audit"}.get(args[0], args[0])
     if args[0] == "engine":
         from sitbone.engine.cli import main as engine_main
 

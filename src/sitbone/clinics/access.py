@@ -230,7 +230,7 @@ def staff_reads_audit(
         for patient in {p.pk: p for p in patients}.values()
         if patient.clinic_id == staff.clinic.pk
     ]
-    AuditEvent.objects.bulk_create(events)
+    AuditEvent.append_many(events)
 
 
 def record_for_link_secret[M: Model](

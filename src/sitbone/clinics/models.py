@@ -8,7 +8,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
+
+from sitbone.clinics import audit_chain
 
 
 def validate_time_zone(value: str) -> None:
@@ -116,7 +120,7 @@ class AuditEvent(models.Model):
     """Append-only record of who did what to which patient's data, and when (UTC)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     category = models.CharField(max_length=16, choices=AuditCategory.choices)
     action = models.CharField(max_length=64)
     """What happened, e.g. `patient.view`, `sign_in.failed`, `patient.probe`."""
@@ -134,6 +138,11 @@ class AuditEvent(models.Model):
     path = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     detail = models.CharField(max_length=300, blank=True)
+    prev_hash = models.CharField(max_length=64, editable=False, default="")
+    refs = models.CharField(max_length=64, editable=False, default="")
+    """Digest of the links (actor, clinic, patient) as written; see `audit_chain`."""
+    hash = models.CharField(max_length=64, editable=False, default="")
+    """SHA-256 over `prev_hash`, the content and `refs`: the tamper-evident chain."""
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -145,7 +154,50 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValidationError("Audit events cannot be changed once written.")
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            head = AuditChainHead.lock()
+            self._normalise_for_hash()
+            head.hash = audit_chain.seal(self, head.hash)
+            super().save(*args, **kwargs)
+            head.save(update_fields=["hash"])
+
+    def _normalise_for_hash(self) -> None:
+        """Bring fields to the form the database returns, so the hash can be recomputed."""
+        if self.ip_address and ":" in self.ip_address:
+            self.ip_address = clean_ipv6_address(self.ip_address)
+
+    @classmethod
+    def append_many(cls, events: list[AuditEvent]) -> None:
+        """Write several events in one statement, chained in list order."""
+        if not events:
+            return
+        with transaction.atomic():
+            head = AuditChainHead.lock()
+            for event in events:
+                event._normalise_for_hash()
+                head.hash = audit_chain.seal(event, head.hash)
+            AuditEvent.objects.bulk_create(events)
+            head.save(update_fields=["hash"])
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValidationError("Audit events cannot be deleted.")
+
+
+class AuditChainHead(models.Model):
+    """One row: the hash of the newest audit event. Locking it serialises chain appends on
+    PostgreSQL (SQLite's IMMEDIATE transactions serialise writers already), and comparing it
+    with the last row detects deleted trailing rows."""
+
+    hash = models.CharField(max_length=64, default=audit_chain.GENESIS)
+
+    def __str__(self) -> str:
+        return f"audit chain head {self.hash[:12]}"
+
+    @classmethod
+    def lock(cls) -> AuditChainHead:
+        """The head row, locked until the surrounding transaction ends (created on first use)."""
+        head = cls.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            cls.objects.get_or_create(pk=1, defaults={"hash": audit_chain.GENESIS})
+            head = cls.objects.select_for_update().get(pk=1)
+        return head
