@@ -1,0 +1,118 @@
+"""Sessions and sign-in (issue 9, item 7): password change ends every other session, sign-in
+and reset do not reveal who has an account, reset links are single-use and expire."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import time_machine
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from tests.conftest import PASSWORD, World
+
+NEW_PASSWORD = "a brand new and long passphrase 7"
+
+
+def signed_in(email: str) -> Client:
+    client = Client()
+    response = client.post("/accounts/login/", {"login": email, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def test_a_password_change_ends_every_other_session(world: World) -> None:
+    laptop = signed_in(world.patient_user.email)
+    phone = signed_in(world.patient_user.email)
+    assert phone.get("/me/").status_code == 200
+    response = laptop.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    gone = phone.get("/me/")
+    assert gone.status_code == 302 and "/accounts/login/" in gone["Location"]
+    # allauth also signs the changing session out (ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE)
+    assert laptop.get("/me/").status_code == 302
+    assert (
+        Client()
+        .post("/accounts/login/", {"login": world.patient_user.email, "password": NEW_PASSWORD})
+        .status_code
+        == 302
+    )
+
+
+def _shape(body: bytes) -> str:
+    """The page with anything that varies per request (CSRF token, nonces) blanked out."""
+    text = body.decode()
+    text = re.sub(r'value="[A-Za-z0-9]{32,}"', 'value=""', text)
+    return re.sub(r'nonce="[^"]*"', 'nonce=""', text)
+
+
+def test_a_wrong_password_for_a_known_email_looks_like_an_unknown_email(world: World) -> None:
+    known = Client().post(
+        "/accounts/login/", {"login": world.patient_user.email, "password": "not it at all"}
+    )
+    unknown = Client().post(
+        "/accounts/login/", {"login": "nobody@nowhere.test", "password": "not it at all"}
+    )
+    assert known.status_code == unknown.status_code == 200
+    known_page = _shape(known.content).replace(world.patient_user.email, "EMAIL")
+    unknown_page = _shape(unknown.content).replace("nobody@nowhere.test", "EMAIL")
+    assert known_page == unknown_page
+
+
+def test_a_reset_request_answers_the_same_page_for_known_and_unknown_addresses(
+    world: World,
+) -> None:
+    known = Client().post(
+        "/accounts/password/reset/", {"email": world.patient_user.email}, follow=True
+    )
+    unknown = Client().post(
+        "/accounts/password/reset/", {"email": "nobody@nowhere.test"}, follow=True
+    )
+    assert known.status_code == unknown.status_code == 200
+    assert known.redirect_chain == unknown.redirect_chain
+    assert _shape(known.content) == _shape(unknown.content)
+
+
+def _reset_link(email: str) -> str:
+    Client().post("/accounts/password/reset/", {"email": email})
+    body = next(m.body for m in reversed(mail.outbox) if m.to == [email])
+    match = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", body)
+    assert match, body
+    return match.group(1)
+
+
+def _use_link(link: str, password: str) -> int:
+    client = Client()
+    page = client.get(link, follow=True)
+    if page.status_code != 200 or b'name="password1"' not in page.content:
+        return 0
+    target = page.redirect_chain[-1][0] if page.redirect_chain else link
+    response = client.post(target, {"password1": password, "password2": password})
+    return response.status_code
+
+
+def test_a_reset_link_works_once(world: World) -> None:
+    link = _reset_link(world.patient_user.email)
+    assert _use_link(link, NEW_PASSWORD) == 302
+    assert _use_link(link, "another brand new passphrase 8") == 0
+    assert (
+        Client()
+        .post("/accounts/login/", {"login": world.patient_user.email, "password": NEW_PASSWORD})
+        .status_code
+        == 302
+    )
+
+
+def test_a_reset_link_expires(world: World, settings: object) -> None:
+    timeout = settings.PASSWORD_RESET_TIMEOUT
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        link = _reset_link(world.patient_user.email)
+        traveller.shift(timedelta(seconds=timeout + 60))
+        assert _use_link(link, NEW_PASSWORD) == 0
+    world.patient_user.refresh_from_db()
+    assert world.patient_user.check_password(PASSWORD)
