@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "sitbone.appointments",
     "sitbone.screening",
     "sitbone.education",
+    "sitbone.bench",
 ]
 
 MIDDLEWARE = [
