@@ -32,12 +32,14 @@ from sitbone.engine.screening import screen
 from sitbone.engine.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from sitbone.engine.values import (
     describe,
+    parse_iso_date,
     reject_unknown_keys,
     require_bool,
     require_date,
     require_key,
     require_list,
     require_number,
+    require_numbers,
     require_object,
     require_text,
 )
@@ -106,25 +108,30 @@ _DECIDE_KEYS = frozenset(
         "thresholds",
     )
 )
-_SESSION_KEYS = frozenset(("date", "pain_during", "pain_after", "next_morning_pain", "completed"))
+_REQUIRED_SESSION_KEYS = ("date", "pain_during", "pain_after")
+_SESSION_KEYS = frozenset((*_REQUIRED_SESSION_KEYS, "next_morning_pain", "completed"))
 
 
 def _sessions(raw: object, field: str) -> list[Session]:
-    """Sessions (or runs) from JSON. This is the hot path of a batch decide, so plain rows take a
-    quick route and anything unusual goes through :func:`_session`, which explains errors."""
+    """Sessions (or runs) from JSON. This is the hot path of a batch decide: plain rows take a
+    quick route, anything unusual goes through :func:`_session`, which explains what is wrong."""
     sessions: list[Session] = []
     for row in require_list(raw, field=field):
         try:
-            if type(row) is not dict or not row.keys() <= _SESSION_KEYS:
+            # With the three required keys present (else KeyError), this length test is exactly
+            # "no unknown keys", at well under half the cost of comparing key sets.
+            if type(row) is not dict or len(row) != len(_REQUIRED_SESSION_KEYS) + (
+                "next_morning_pain" in row
+            ) + ("completed" in row):
                 raise _Unusual
             session = Session(
-                require_date(row["date"], field="date"),
+                parse_iso_date(row["date"]),
                 row["pain_during"],
                 row["pain_after"],
                 row.get("next_morning_pain"),
                 row.get("completed", True),
             )
-        except (_Unusual, KeyError, ValueError, EngineInputError):
+        except (_Unusual, KeyError, ValueError, TypeError):
             session = _session(row, f"{field}[{len(sessions)}]")
         sessions.append(session)
     return sessions
@@ -155,7 +162,7 @@ def _gates(raw: object) -> GateMeasures:
     data = require_object(raw, field="gates")
     reject_unknown_keys(data, _GATE_KEYS, field="gates")
     ratios = {
-        name: require_number(data[name], field=f"gates.{name}")
+        name: require_number(data[name], field=_GATE_RATIO_FIELDS[name])
         for name in _GATE_RATIOS
         if data.get(name) is not None
     }
@@ -163,6 +170,7 @@ def _gates(raw: object) -> GateMeasures:
 
 
 _GATE_RATIOS = frozenset(("curl_10rm_lsi", "slb_reps_lsi"))
+_GATE_RATIO_FIELDS = {name: f"gates.{name}" for name in _GATE_RATIOS}
 _GATE_KEYS = frozenset(GateMeasures.__dataclass_fields__)
 
 
@@ -263,8 +271,7 @@ def _thresholds(data: Document) -> Thresholds:
 
 
 def _numbers(raw: object, field: str) -> list[Decimal]:
-    values = require_list(raw, field=field)
-    return [require_number(value, field=f"{field}[{i}]") for i, value in enumerate(values)]
+    return require_numbers(require_list(raw, field=field), field=field)
 
 
 def _texts(raw: object, field: str) -> list[str]:

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, NamedTuple, Self
 
 from sitbone.engine.errors import EngineInputError
@@ -112,7 +113,7 @@ class Session(_SessionFields):
             and type(completed) is bool
         ):
             _explain_invalid_session(date, pain_during, pain_after, next_morning_pain, completed)
-        return tuple.__new__(cls, (date, pain_during, pain_after, next_morning_pain, completed))
+        return _tuple_new(cls, (date, pain_during, pain_after, next_morning_pain, completed))
 
     # NamedTuple's own _make and _replace would skip the checks in __new__.
     @classmethod
@@ -133,6 +134,9 @@ def _explain_invalid_session(
     if morning is not None:
         require_int(morning, field="next_morning_pain", low=0, high=10)
     require_bool(completed, field="completed")
+
+
+_tuple_new = tuple.__new__
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,11 +260,13 @@ class Decision:
     reasons: tuple[Reason, ...]
 
     def to_dict(self) -> dict[str, Any]:
+        # str() of a StrEnum member is its plain value without Enum's Python-level descriptor;
+        # this runs once per decision of a batch.
         return {
-            "zone": self.zone.value,
-            "action": self.action.value,
+            "zone": str(self.zone),
+            "action": str(self.action),
             "stage": self.stage,
-            "stage_change": self.stage_change.value,
+            "stage_change": str(self.stage_change),
             "requires_approval": self.requires_approval,
             "running_ready": self.running_ready,
             "reasons": [{"rule": r.rule, "text": r.text} for r in self.reasons],
@@ -465,9 +471,14 @@ def _refer(stage: int, red_flags: Sequence[str]) -> Decision:
 
 def check_sessions(sessions: Sequence[Session], field: str) -> None:
     """Sessions listed oldest first (values are checked when each Session is built)."""
-    for index in range(1, len(sessions)):
-        if sessions[index].date < sessions[index - 1].date:
-            raise EngineInputError(f"{field} must be listed oldest first", f"{field}[{index}].date")
+    dates = list(map(_date_of, sessions))
+    if dates == sorted(dates):  # in C: this runs for every decision of a batch
+        return
+    index = next(i for i in range(1, len(dates)) if dates[i] < dates[i - 1])
+    raise EngineInputError(f"{field} must be listed oldest first", f"{field}[{index}].date")
+
+
+_date_of = itemgetter(0)  # Session.date, read in C
 
 
 def _check_history(

@@ -61,6 +61,21 @@ def require_number(value: object, *, field: str) -> Decimal:
     return number
 
 
+def require_numbers(values: Sequence[object], *, field: str) -> list[Decimal]:
+    """Every value a finite number (see :func:`require_number`); the error names the first bad
+    one as ``field[i]``. Field paths are built only on failure: this runs for every decision."""
+    numbers = []
+    for index, value in enumerate(values):
+        number = _as_decimal(value)
+        if number is None:
+            raise EngineInputError(
+                f"{_name(field)}[{index}] must be a number; got {describe(value)}",
+                f"{field}[{index}]",
+            )
+        numbers.append(number)
+    return numbers
+
+
 def require_decimal(value: object, *, field: str, low: Decimal, high: Decimal) -> Decimal:
     number = _as_decimal(value)
     if number is None or not low <= number <= high:
@@ -87,16 +102,26 @@ def require_date(value: object, *, field: str) -> date:
     """A date, or text in exactly the YYYY-MM-DD form (not the other ISO forms Python accepts)."""
     if type(value) is date:
         return value
-    # Dashes at 4 and 7 rule out the week (2026-W45-1) and compact (20261102) forms that
-    # date.fromisoformat also reads; fromisoformat then checks the digits and the calendar.
-    if type(value) is str and len(value) == _ISO_LENGTH and value[4] == value[7] == "-":
+    if type(value) is str:
         try:
-            return date.fromisoformat(value)
+            return parse_iso_date(value)
         except ValueError:
             pass
     raise EngineInputError(
         f"{_name(field)} must be a calendar date written YYYY-MM-DD; got {describe(value)}", field
     )
+
+
+# Batches repeat the same calendar days for every patient; the cache also makes this callable
+# from C, which matters in the per-session loop of a batch decide.
+@lru_cache(maxsize=8192)
+def parse_iso_date(text: str) -> date:
+    """Parse YYYY-MM-DD exactly; ValueError for anything else (including other ISO forms)."""
+    # Dashes at 4 and 7 rule out the week (2026-W45-1) and compact (20261102) forms that
+    # date.fromisoformat also reads; fromisoformat then checks the digits and the calendar.
+    if len(text) != _ISO_LENGTH or text[4] != "-" or text[7] != "-":
+        raise ValueError(text)
+    return date.fromisoformat(text)
 
 
 _ISO_LENGTH = len("2026-11-02")
