@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint test-sqlite test-pg test-browser clean
+.PHONY: run test lint test-sqlite test-pg test-browser clean bench
 
 $(STAMP): pyproject.toml
 	@test -n "$(BASE_PYTHON)" || { echo "Python 3.12+ not found (pyenv $(PYTHON_VERSION) expected)"; exit 1; }
@@ -20,6 +20,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/test-all
+
+bench: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) -m sitbone.bench.run
 
 lint: $(STAMP)
 	bash scripts/test-all lint

@@ -1,0 +1,178 @@
+"""Locust journeys for ``make bench`` (run by sitbone.bench.run, never by the test suite directly).
+
+SITBONE_BENCH_FIXTURES points to the JSON written by ``run.py prepare``: session cookies of
+signed-in patients and clinicians (signed in once, server-side, so Argon2 is not what is
+measured), an API token, report URLs, and the ids the bare-insert endpoint needs.
+SITBONE_BENCH_MODE is ``design`` (journeys with think time), ``log_session`` or ``bare_insert``
+(capacity: no think time).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from locust import HttpUser, between, constant, task
+
+FIXTURES: dict[str, Any] = json.loads(Path(os.environ["SITBONE_BENCH_FIXTURES"]).read_text())
+MODE = os.environ.get("SITBONE_BENCH_MODE", "design")
+THINK = tuple(float(x) for x in os.environ.get("SITBONE_BENCH_THINK", "5,10").split(","))
+_lock = threading.Lock()
+_patients = itertools.cycle(FIXTURES["patients"])
+_clinicians = itertools.cycle(FIXTURES["clinicians"])
+
+
+def _next(source: itertools.cycle[dict[str, Any]]) -> dict[str, Any]:
+    with _lock:
+        return next(source)
+
+
+class _FormParser(HTMLParser):
+    """The fields of the page's largest POST form: inputs, selects and textareas, with a
+    pain of 2 where a choice is needed (the header's sign-out form is also a POST form)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[tuple[dict[str, str], dict[str, list[str]]]] = []
+        self.data: dict[str, str] = {}
+        self.radios: dict[str, list[str]] = {}
+        self.in_form = False
+        self.select: str | None = None
+        self.select_first: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("method", "").lower() == "post":
+            self.in_form = True
+            self.data, self.radios = {}, {}
+            self.forms.append((self.data, self.radios))
+        if not self.in_form:
+            return
+        name = a.get("name", "")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind == "radio":
+                self.radios.setdefault(name, []).append(a.get("value", ""))
+                if "checked" in a:
+                    self.data[name] = a.get("value", "")
+            elif kind == "checkbox":
+                if "checked" in a:
+                    self.data[name] = a.get("value", "on")
+            elif kind not in {"submit", "button"}:
+                self.data[name] = a.get("value", "") or ("2" if kind == "number" else "")
+                if name == "stiffness_minutes" and not a.get("value"):
+                    self.data[name] = "10"
+        elif tag == "select" and name:
+            self.select, self.select_first = name, None
+        elif tag == "option" and self.select:
+            value = a.get("value", "")
+            if self.select_first is None and value:
+                self.select_first = value
+            if "selected" in a:
+                self.data[self.select] = value
+        elif tag == "textarea" and name:
+            self.data[name] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select" and self.select:
+            self.data.setdefault(self.select, self.select_first or "")
+            self.select = None
+        elif tag == "form" and self.in_form:
+            self.in_form = False
+
+    def filled(self) -> dict[str, str]:
+        if not self.forms:
+            return {}
+        data, radios = max(self.forms, key=lambda form: len(form[0]) + len(form[1]))
+        for name, values in radios.items():
+            if name not in data:
+                data[name] = "2" if "2" in values else values[0]
+        return data
+
+
+def form_data(html: str) -> dict[str, str]:
+    parser = _FormParser()
+    parser.feed(html)
+    return parser.filled()
+
+
+class PatientUser(HttpUser):
+    wait_time = between(*THINK) if MODE == "design" else constant(0)
+    weight = 3
+
+    def on_start(self) -> None:
+        self.me = _next(_patients)
+        self.client.cookies.set(FIXTURES["cookie_name"], self.me["cookie"])
+
+    def _post_form(self, path: str, name: str) -> None:
+        page = self.client.get(path, name=f"{name} (form)")
+        data = form_data(page.text)
+        self.client.post(path, data=data, name=name, allow_redirects=False)
+
+    @task(5)
+    def patient_today(self) -> None:
+        if MODE == "design":
+            self.client.get("/me/", name="patient_today")
+
+    @task(2)
+    def log_session(self) -> None:
+        if MODE in {"design", "log_session"}:
+            self._post_form("/me/session/", "log_session")
+
+    @task(1)
+    def morning_checkin(self) -> None:
+        if MODE == "design":
+            self._post_form("/me/morning/", "morning_checkin")
+
+    @task(2)
+    def patient_progress(self) -> None:
+        if MODE == "design":
+            self.client.get("/me/progress/", name="patient_progress")
+
+    @task(2)
+    def bare_insert(self) -> None:
+        if MODE == "bare_insert":
+            ids = self.me["ids"]
+            self.client.post(
+                f"/bench/bare-insert?clinic={ids['clinic']}&patient={ids['patient']}"
+                f"&programme={ids['programme']}",
+                name="bare_insert",
+            )
+
+
+class ClinicianUser(HttpUser):
+    wait_time = between(*THINK)
+    weight = 1 if MODE == "design" else 0
+    fixed_count = 0
+
+    def on_start(self) -> None:
+        self.me = _next(_clinicians)
+        self.client.cookies.set(FIXTURES["cookie_name"], self.me["cookie"])
+
+    @task(3)
+    def clinician_triage(self) -> None:
+        self.client.get("/clinic/", name="clinician_triage")
+
+    @task(3)
+    def clinician_patient(self) -> None:
+        patient = random.choice(self.me["patients"])  # noqa: S311 - load mix, not a secret
+        self.client.get(f"/clinic/patients/{patient}/", name="clinician_patient")
+
+    @task(2)
+    def api_sessions_list(self) -> None:
+        patient = random.choice(self.me["patients"])  # noqa: S311
+        self.client.get(
+            f"/api/v1/patients/{patient}/sessions",
+            headers={"Authorization": f"Bearer {FIXTURES['api_token']}"},
+            name="api_sessions_list",
+        )
+
+    @task(1)
+    def report_pdf(self) -> None:
+        self.client.get(self.me["report"], name="report_pdf")
