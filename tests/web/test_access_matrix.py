@@ -22,6 +22,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "web:home": ("login", "redirect", "redirect", "redirect", "redirect", "redirect", "redirect"),
     "web:healthz": ("200", "200", "200", "200", "200", "200", "200"),
     "accounts:invitation_accept": ("404", "404", "404", "404", "404", "404", "404"),
+    "accounts:session_keepalive": ("login", "405", "405", "405", "405", "405", "405"),
     "account_login": (
         "200",
         "redirect",

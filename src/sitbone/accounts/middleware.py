@@ -42,6 +42,7 @@ class SessionTimeoutMiddleware:
                 logout(request)
                 messages.info(request, "You were signed out to keep your information safe.")
                 return HttpResponseRedirect(f"{reverse('account_login')}?next={request.path}")
+            request.sitbone_idle_seconds = idle_limit  # type: ignore[attr-defined]
             if now - seen_at > 60:  # one session write a minute, not one per request
                 session["sitbone_seen_at"] = now
         return self.get_response(request)

@@ -5,4 +5,5 @@ from sitbone.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("invite/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
+    path("keep-alive/", views.session_keepalive_view, name="session_keepalive"),
 ]

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from sitbone.accounts.forms import InvitationAcceptForm
@@ -38,3 +40,14 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         {"form": form, "invitation": invitation},
         status=status,
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def session_keepalive_view(request: HttpRequest) -> HttpResponse:
+    """ "Stay signed in" from the idle warning: marks the session as active now (204).
+
+    SessionTimeoutMiddleware runs first, so a session already past its limit cannot be revived.
+    """
+    request.session["sitbone_seen_at"] = timezone.now().timestamp()
+    return HttpResponse(status=204)
