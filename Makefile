@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint test-sqlite test-pg test-browser clean bench
+.PHONY: run test crash-test lint test-sqlite test-pg test-browser clean bench
 
 $(STAMP): pyproject.toml
 	@test -n "$(BASE_PYTHON)" || { echo "Python 3.12+ not found (pyenv $(PYTHON_VERSION) expected)"; exit 1; }
@@ -24,6 +24,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) -m sitbone.bench.run
+
+crash-test: $(STAMP)
+	$(PY) scripts/crash-test 20
+	SITBONE_CONCURRENCY_SECONDS=60 $(PY) -m pytest tests/web/test_concurrency.py -q
 
 lint: $(STAMP)
 	bash scripts/test-all lint
