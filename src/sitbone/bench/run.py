@@ -98,6 +98,7 @@ def prepare(fixtures: Path, users: int) -> None:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django.db.models import Count
 
     from sitbone.api.services import api_token_create
     from sitbone.clinics.models import Clinic, Membership
@@ -112,7 +113,9 @@ def prepare(fixtures: Path, users: int) -> None:
         store.create()
         return str(store.session_key)
 
-    clinic = Clinic.objects.order_by("id").first()
+    clinic = (  # the largest clinic, should a database hold more than one set
+        Clinic.objects.annotate(size=Count("patients")).order_by("-size", "id").first()
+    )
     assert clinic is not None  # noqa: S101 - seeded just before
     patients = list(
         Patient.objects.filter(clinic=clinic, user__isnull=False)
