@@ -118,7 +118,9 @@ def erasure_confirm(*, actor: User, request: ErasureRequest) -> ErasureRequest:
     try:
         with transaction.atomic():
             locked = (
-                ErasureRequest.objects.select_for_update()
+                # Lock only the request row: PostgreSQL refuses FOR UPDATE on the nullable side
+                # of the outer join to the (possibly already erased) patient.
+                ErasureRequest.objects.select_for_update(of=("self",))
                 .select_related("patient", "clinic")
                 .get(pk=request.pk)
             )
