@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	@test -n "$(BASE_PYTHON)" || { echo "Python 3.12+ not found (pyenv $(PYTHON_VERSION) expected)"; exit 1; }
 	@test -x $(PY) || $(BASE_PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	@touch $(STAMP)
 
 run: $(STAMP)
