@@ -15,7 +15,7 @@ from django.db import connection, connections
 
 from tests.api.conftest import seed_history
 from tests.conftest import make_world
-from tests.interop.vendors import on_postgresql, sqlite_only
+from tests.interop.vendors import on_postgresql
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -74,7 +74,7 @@ def round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         assert after[table] == before[table], table
 
 
-@sqlite_only
+@pytest.mark.sqlite
 def test_sqlite_round_trip_is_exact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert connection.vendor == "sqlite"
     round_trip(tmp_path, monkeypatch)
@@ -88,7 +88,7 @@ def test_postgresql_round_trip_is_exact(tmp_path: Path, monkeypatch: pytest.Monk
     round_trip(tmp_path, monkeypatch)
 
 
-@sqlite_only  # pg_dump takes one MVCC snapshot by design; reading its archive needs a server
+@pytest.mark.sqlite  # pg_dump takes one MVCC snapshot by design; reading its archive needs a server
 def test_a_backup_taken_while_the_app_writes_is_a_consistent_snapshot(tmp_path: Path) -> None:
     from sitbone.clinics.models import AuditEvent
     from sitbone.interop.backup import backup_database

@@ -1,17 +1,11 @@
-"""Tests that only make sense on one database are left out of the other database's run
-(deselected, not skipped: under CI a skip fails the run). The SQLite stage of `make test` leaves
-out `pg`-marked tests by its `-m` filter in the same way."""
+"""Which database this test run uses. Tests that only make sense on SQLite carry the `sqlite`
+marker (the root conftest deselects them on PostgreSQL); PostgreSQL-only tests carry `pg`, which
+the SQLite stage of `make test` leaves out by its `-m` filter."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 
 
 def on_postgresql() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
-
-
-def sqlite_only[F: Callable[..., object]](test: F) -> F:
-    test._sitbone_sqlite_only = True  # type: ignore[attr-defined]
-    return test

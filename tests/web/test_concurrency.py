@@ -20,13 +20,12 @@ from tests.web.concurrency_worker import COUNTER_DDL, process_main, run_for
 
 SECONDS = float(os.environ.get("SITBONE_CONCURRENCY_SECONDS", "5"))
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.sqlite, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def counter() -> Iterator[None]:
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite concurrency; PostgreSQL has its own booking race tests")
+    assert connection.vendor == "sqlite", "PostgreSQL has its own booking race tests"
     with connection.cursor() as cursor:
         for ddl in COUNTER_DDL:
             cursor.execute(ddl)

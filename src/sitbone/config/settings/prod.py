@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from . import base
 from .base import *  # noqa: F403
 
 SECRET_KEY = os.environ["SITBONE_SECRET_KEY"]
@@ -23,7 +24,7 @@ CSRF_COOKIE_NAME = "__Host-csrftoken"
 SITBONE_DEMO_ALLOWED = False
 
 # Production sends real mail: SMTP from the SITBONE_SMTP_* variables (localhost:25 by default).
-if MAILERS["default"]["BACKEND"] != "django.core.mail.backends.smtp.EmailBackend":  # noqa: F405
+if base.MAILERS["default"]["BACKEND"] != "django.core.mail.backends.smtp.EmailBackend":
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
