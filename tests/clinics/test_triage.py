@@ -4,6 +4,7 @@ built in a fixed number of queries whatever the caseload."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -244,7 +245,31 @@ def test_the_home_page_takes_the_same_number_of_queries_for_5_and_200_patients(
     build_caseload(world, 195)
     with django_assert_num_queries(len(small)):
         response = client.get("/clinic/")
-    assert response.content.decode().count('class="triage-row') == 200
+    page = response.content.decode()
+    assert page.count('class="triage-row') == 25
+    assert "Showing 1 to 25 of 200" in page
+    with django_assert_num_queries(len(small)):
+        last = client.get("/clinic/?show=all&page=8").content.decode()
+    assert last.count('class="triage-row') == 25
+    assert "Page 8 of 8" in last and 'rel="next"' not in last
+
+
+def test_the_pages_together_hold_every_patient_once_in_order(world: World) -> None:
+    client = Client()
+    client.force_login(world.clinician)
+    build_caseload(world, 59)
+    seen: list[str] = []
+    for number in (1, 2, 3):
+        page = client.get(f"/clinic/?page={number}").content.decode()
+        seen += re.findall(r'href="/clinic/patients/([0-9a-f-]{36})/"', page)
+    expected = [
+        str(row.patient.public_id) for row in patient_list_for_triage(actor=world.clinician).rows
+    ]
+    assert len(expected) == 60
+    assert seen == expected
+    # a page number that is not a page shows the nearest page, not an error
+    assert client.get("/clinic/?page=99").content.decode().count('class="triage-row') == 10
+    assert client.get("/clinic/?page=abc").status_code == 200
 
 
 def test_a_programme_started_this_week_only_counts_the_days_since(world: World) -> None:

@@ -108,9 +108,14 @@ def test_confirming_with_anonymise_keeps_clinical_rows_without_identity(world: W
     from sitbone.accounts.models import User
     from sitbone.diary.models import SessionLog
     from sitbone.patients.models import Patient
+    from sitbone.reports.models import ProgressReport
+    from sitbone.reports.services import progress_report_create
 
     history = seed_history(world)
     old_public_id = world.patient.public_id
+    progress_report_create(
+        actor=world.clinician, patient=world.patient, audience="referrer", summary="Pat is well."
+    )
     set_mode(world, "anonymise")
     request = ask(world)
     confirm(world, request)
@@ -127,6 +132,8 @@ def test_confirming_with_anonymise_keeps_clinical_rows_without_identity(world: W
         history["assessment"].refresh_from_db()
         assert history["assessment"].notes == ""
         assert history["assessment"].bent_knee == "positive"  # the clinical finding stays
+    # an issued report is a document that names the person: it goes
+    assert not ProgressReport.objects.filter(patient=patient).exists()
     request.refresh_from_db()
     assert request.mode_applied == "anonymise"
 

@@ -89,6 +89,38 @@ def test_a_progress_report_is_recorded_then_drawn_as_a_pdf(world: World, history
     assert "Treatment record" in text and "Sessions completed 5" in text
 
 
+def test_a_report_is_kept_as_issued_whatever_is_recorded_later(world: World, history: None) -> None:
+    """The record must show what was sent: a later download is the same document, even after
+    new scores, and each download is still an audited read."""
+    client = client_for(world.clinician)
+    base = f"/clinic/patients/{world.patient.public_id}/reports/"
+    issued = client.post(base, {"audience": "referrer", "summary": "Issued before the rise."})
+    first = client.get(issued["Location"]).content
+    measure_for(world.patient, "visa_h", 70, clinic_today(world.patient))
+
+    again = client.get(issued["Location"]).content
+
+    assert again == first
+    assert "VISA-H 58/100" in pdf_text(again)
+    fresh = client.post(base, {"audience": "referrer", "summary": "After the rise."})
+    assert "VISA-H 70/100" in pdf_text(client.get(fresh["Location"]).content)
+    assert AuditEvent.objects.filter(action="report.progress_pdf").count() == 3
+
+
+def test_a_report_issued_before_documents_were_kept_is_drawn_once_then_kept(
+    world: World, history: None
+) -> None:
+    client = client_for(world.clinician)
+    base = f"/clinic/patients/{world.patient.public_id}/reports/"
+    issued = client.post(base, {"audience": "patient", "summary": "Older report."})
+    ProgressReport.objects.update(pdf=None)
+
+    first = client.get(issued["Location"]).content
+
+    assert first.startswith(b"%PDF-")
+    assert bytes(ProgressReport.objects.get().pdf) == first
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +28,8 @@ from sitbone.clinics.services import clinic_settings_update, invitation_create, 
 from sitbone.patients.services import DuplicatePatient, patient_create_with_invitation
 from sitbone.web.http import AuthenticatedHttpRequest
 
+TRIAGE_PAGE_SIZE = 25
+
 
 @login_required
 @require_GET
@@ -35,8 +38,13 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     staff = require_staff(request.user)
     triage = patient_list_for_triage(actor=request.user, show=request.GET.get("show", "all"))
     filters = [(need.value, NEED_LABELS[need], triage.counts[need.value]) for need in Need]
+    # Counts and order cover the whole caseload; one page of rows is drawn (an unknown page
+    # number shows the nearest page rather than an error).
+    page = Paginator(triage.rows, TRIAGE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request, "clinics/home.html", {"triage": triage, "staff": staff, "filters": filters}
+        request,
+        "clinics/home.html",
+        {"triage": triage, "page": page, "staff": staff, "filters": filters},
     )
 
 

@@ -33,8 +33,13 @@ FREE_TEXT = (
 )
 """Free text kept by other apps that could name or reach the person; emptied on anonymising."""
 
-IDENTIFYING_ROWS = ("assessments.ClinicalNote", "appointments.CalendarFeed")
-"""Rows that are nothing but free text or a personal link; removed on anonymising."""
+IDENTIFYING_ROWS = (
+    "assessments.ClinicalNote",
+    "appointments.CalendarFeed",
+    "reports.ProgressReport",
+)
+"""Rows that are nothing but free text, a document naming the person or a personal link;
+removed on anonymising."""
 
 
 def _model(label: str) -> type[Model] | None:

@@ -135,7 +135,13 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["patient", "-made_on", "-id"]
-        indexes = [models.Index(fields=["patient", "-made_on"], name="decision_patient_recent")]
+        indexes = [
+            models.Index(fields=["patient", "-made_on", "-id"], name="decision_patient_latest"),
+            # the triage list's "awaiting approval" lookup, one seek per patient
+            models.Index(
+                fields=["patient", "approval", "-made_on", "-id"], name="decision_patient_approval"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.patient} {self.made_on}: {self.zone}/{self.action}"

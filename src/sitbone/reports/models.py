@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Audience(models.TextChoices):
@@ -15,8 +16,8 @@ class Audience(models.TextChoices):
 
 
 class ProgressReport(models.Model):
-    """A progress report: its audience and the clinician's summary; the PDF is drawn on demand
-    from the record as it stands, headed with the date it was issued."""
+    """A progress report: its audience, the clinician's summary and the PDF exactly as issued
+    (drawn from the record as it stood that day; a later download returns the same document)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
@@ -30,7 +31,9 @@ class ProgressReport(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    pdf = models.BinaryField(null=True, editable=False)
+    """The document as issued; empty only for reports issued before documents were kept."""
 
     class Meta:
         ordering = ["patient", "-created_at", "-id"]

@@ -1,11 +1,12 @@
 """Writes and rendering for reports: a progress report is recorded (audience, summary, who,
-when) before its PDF is drawn; every PDF drawn is an audited staff read."""
+when) with its PDF as issued; every PDF served is an audited staff read."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 
 from sitbone.clinics.models import AuditCategory
 from sitbone.clinics.services import audit_record
@@ -19,29 +20,43 @@ if TYPE_CHECKING:
     from sitbone.accounts.models import User
 
 
-@transaction.atomic
 def progress_report_create(
     *, actor: User, patient: Patient, audience: str, summary: str
 ) -> ProgressReport:
-    report = ProgressReport.objects.create(
+    """Issue a report: its PDF is drawn now, from the record as it stands, and kept, so the
+    record shows exactly what was sent. Drawing takes a few hundred milliseconds, so it happens
+    before the short write transaction, never inside it."""
+    report = ProgressReport(
         clinic=patient.clinic,
         patient=patient,
         audience=audience,
         summary=summary,
         created_by=actor,
+        created_at=timezone.now(),
     )
-    audit_record(
-        category=AuditCategory.WRITE,
-        action="report.create",
-        actor=actor,
-        clinic=patient.clinic,
-        patient=patient,
-        detail=f"progress report for {audience}",
-    )
+    report.pdf = _draw_progress_report(report)
+    with transaction.atomic():
+        report.save()
+        audit_record(
+            category=AuditCategory.WRITE,
+            action="report.create",
+            actor=actor,
+            clinic=patient.clinic,
+            patient=patient,
+            detail=f"progress report for {audience}",
+        )
     return report
 
 
 def progress_report_pdf(*, report: ProgressReport) -> bytes:
+    """The PDF as issued (a report issued before PDFs were kept is drawn once, then kept)."""
+    if report.pdf is None:
+        report.pdf = _draw_progress_report(report)
+        report.save(update_fields=["pdf"])
+    return bytes(report.pdf)
+
+
+def _draw_progress_report(report: ProgressReport) -> bytes:
     data = report_data(patient=report.patient)
     return render_pdf("reports/progress.html", {"d": data, "report": report})
 
