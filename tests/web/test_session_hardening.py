@@ -1,10 +1,12 @@
-"""Sessions and sign-in (issue 9, item 7): password change ends every other session, sign-in
-and reset do not reveal who has an account, reset links are single-use and expire."""
+"""Sessions and sign-in (issue 9, item 7): signing out and changing the password end every other
+session, an active session still ends at the absolute limit, sign-in and reset do not reveal who
+has an account, reset links are single-use and expire."""
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import time_machine
 from django.core import mail
@@ -116,3 +118,51 @@ def test_a_reset_link_expires(world: World, settings: object) -> None:
         assert _use_link(link, NEW_PASSWORD) == 0
     world.patient_user.refresh_from_db()
     assert world.patient_user.check_password(PASSWORD)
+
+
+def test_signing_out_ends_the_session_on_every_device(world: World) -> None:
+    laptop = signed_in(world.patient_user.email)
+    phone = signed_in(world.patient_user.email)
+    assert phone.get("/me/").status_code == 200
+    assert laptop.post("/accounts/logout/").status_code == 302
+    gone = phone.get("/me/")
+    assert gone.status_code == 302 and "/accounts/login/" in gone["Location"]
+    # Signing in again works, and the new session is not ended by the old sign-out.
+    again = signed_in(world.patient_user.email)
+    assert again.get("/me/").status_code == 200
+
+
+def test_signing_out_of_the_admin_site_ends_every_session_too(world: World) -> None:
+    admin_site = signed_in(world.admin.email)
+    workspace = signed_in(world.admin.email)
+    assert workspace.get("/clinic/").status_code == 200
+    assert admin_site.post("/admin/logout/").status_code in (200, 302)
+    assert workspace.get("/clinic/").status_code == 302
+
+
+def test_an_idle_timeout_ends_only_the_session_that_went_idle(world: World) -> None:
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        desk = signed_in(world.clinician.email)
+        traveller.shift(timedelta(minutes=10))
+        tablet = signed_in(world.clinician.email)
+        traveller.shift(timedelta(minutes=10))  # the desk has been idle for 20 minutes
+        assert desk.get("/clinic/").status_code == 302
+        assert tablet.get("/clinic/").status_code == 200
+
+
+def test_an_active_session_still_ends_at_the_absolute_limit(world: World, settings: Any) -> None:
+    limit = settings.SITBONE_ABSOLUTE_TIMEOUT
+    assert limit <= 12 * 60 * 60
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client = signed_in(world.clinician.email)
+        step = timedelta(minutes=10)  # busy all day: never idle for long
+        elapsed = timedelta(0)
+        while elapsed + step < timedelta(seconds=limit):
+            traveller.shift(step)
+            elapsed += step
+            assert client.get("/clinic/").status_code == 200, f"ended early after {elapsed}"
+            assert client.post("/accounts/keep-alive/").status_code == 204
+        traveller.shift(timedelta(seconds=limit) - elapsed + timedelta(seconds=1))
+        ended = client.get("/clinic/")
+        assert ended.status_code == 302 and "/accounts/login/" in ended["Location"]
+        assert client.post("/accounts/keep-alive/").status_code == 302  # not revived

@@ -39,6 +39,7 @@ class SessionTimeoutMiddleware:
                 else settings.SITBONE_IDLE_TIMEOUT_PATIENT
             )
             if now - seen_at > idle_limit or now - auth_at > settings.SITBONE_ABSOLUTE_TIMEOUT:
+                request.sitbone_session_expired = True  # type: ignore[attr-defined]
                 logout(request)
                 messages.info(request, "You were signed out to keep your information safe.")
                 return HttpResponseRedirect(f"{reverse('account_login')}?next={request.path}")

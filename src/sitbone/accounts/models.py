@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 
 class UserManager(BaseUserManager["User"]):
@@ -43,6 +46,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     date_joined = models.DateTimeField(default=timezone.now)
 
+    session_epoch = models.PositiveIntegerField(default=0)
+    """Raised when the person signs out: every session signed in before then stops working, on
+    every device (ASVS 7.4.1). Changing the password does the same through the password hash."""
+
     objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
@@ -60,3 +67,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def get_session_auth_hash(self) -> str:
+        """What a session must still match to stay signed in: password and sign-out count."""
+        return self._session_hash(secret=None)
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for fallback in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=fallback)
+
+    def _session_hash(self, *, secret: str | None) -> str:
+        return salted_hmac(
+            "sitbone.accounts.User.session_auth_hash",
+            f"{self.password}|{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()

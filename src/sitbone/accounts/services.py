@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
+from django.db.models import F
 
 from sitbone.accounts.models import User
 
@@ -13,3 +14,9 @@ def account_create(*, email: str, password: str | None, full_name: str) -> User:
     user = User.objects.create_user(email, password, full_name=full_name)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
+
+
+def sessions_end_everywhere(*, user: User) -> None:
+    """Sign the person out on every device: each session signed in before now stops matching
+    the user's session hash at its next request (the current one is flushed by the caller)."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)

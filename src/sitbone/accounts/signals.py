@@ -1,4 +1,5 @@
-"""Sign-in events go to the audit trail (ASVS 16.2: all authentication events)."""
+"""Sign-in events go to the audit trail (ASVS 16.2: all authentication events); signing out
+ends the person's sessions everywhere."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
+from sitbone.accounts.services import sessions_end_everywhere
 from sitbone.clinics.models import AuditCategory
 from sitbone.clinics.services import audit_record
 
@@ -30,15 +32,20 @@ def on_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: An
 
 @receiver(user_logged_out)
 def on_sign_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    if user is not None:
-        audit_record(
-            category=AuditCategory.AUTH,
-            action="sign_out",
-            actor=user,
-            clinic=None,
-            patient=None,
-            request=request,
-        )
+    if user is None:
+        return
+    if not getattr(request, "sitbone_session_expired", False):
+        # A deliberate sign-out (the person, or a password change) ends every other session too;
+        # a timeout ends only the session that went idle.
+        sessions_end_everywhere(user=user)
+    audit_record(
+        category=AuditCategory.AUTH,
+        action="sign_out",
+        actor=user,
+        clinic=None,
+        patient=None,
+        request=request,
+    )
 
 
 @receiver(user_login_failed)
