@@ -76,7 +76,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         for fallback in settings.SECRET_KEY_FALLBACKS:
             yield self._session_hash(secret=fallback)
 
-    def _session_hash(self, *, secret: str | None) -> str:
+    def _session_hash(self, *, secret: str | bytes | None) -> str:
         return salted_hmac(
             "sitbone.accounts.User.session_auth_hash",
             f"{self.password}|{self.session_epoch}",
