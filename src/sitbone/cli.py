@@ -27,10 +27,25 @@ def ensure_secret_key() -> None:
         key_file.chmod(0o600)
 
 
+def ensure_vapid_keys() -> None:
+    """Local runs keep a generated VAPID key pair in var/, so web push works without set-up and
+    browsers' subscriptions survive restarts."""
+    private_file, public_file = var_dir() / "vapid_private_key", var_dir() / "vapid_public_key"
+    if private_file.exists() and public_file.exists():
+        return
+    from sitbone.push.vapid import vapid_key_pair_generate
+
+    private, public = vapid_key_pair_generate()
+    with os.fdopen(os.open(private_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+        f.write(private)
+    public_file.write_text(public)
+
+
 def django_setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sitbone.config.settings.local")
     if os.environ["DJANGO_SETTINGS_MODULE"].endswith(".local"):
         ensure_secret_key()
+        ensure_vapid_keys()
     import django
 
     django.setup()
@@ -75,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     args[0] = {"send-reminders": "send_reminders"}.get(args[0], args[0])
     args[0] = {"export-fhir": "export_fhir"}.get(args[0], args[0])
     args[0] = {"verify-audit": "verify_audit"}.get(args[0], args[0])
+    args[0] = {"purge-expired": "purge_expired"}.get(args[0], args[0])
     if args[0] == "engine":
         from sitbone.engine.cli import main as engine_main
 

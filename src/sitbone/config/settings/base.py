@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "sitbone.screening",
     "sitbone.education",
     "sitbone.bench",
+    "sitbone.push",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +239,23 @@ if os.environ.get("SITBONE_SMTP_HOST"):
         },
     }
 DEFAULT_FROM_EMAIL = os.environ.get("SITBONE_FROM_EMAIL", "Sitbone <no-reply@sitbone.invalid>")
+
+# Web push for patient reminders (sitbone.push). Push is available only when all three are set;
+# `check` refuses a half-made or mismatched configuration.
+SITBONE_VAPID_PRIVATE_KEY = os.environ.get("SITBONE_VAPID_PRIVATE_KEY", "")
+"""Base64url raw P-256 private key (32 bytes)."""
+SITBONE_VAPID_PUBLIC_KEY = os.environ.get("SITBONE_VAPID_PUBLIC_KEY", "")
+"""Base64url uncompressed public key (65 bytes): the browser's `applicationServerKey`."""
+SITBONE_VAPID_SUBJECT = os.environ.get("SITBONE_VAPID_SUBJECT", "")
+"""How push services reach whoever runs this server: `mailto:…` or an `https:` URL."""
+SITBONE_PUSH_SERVICES = [
+    "https://fcm.googleapis.com",
+    "https://updates.push.services.mozilla.com",
+    "https://*.push.apple.com",
+    "https://*.notify.windows.com",
+]
+"""Origins a subscription's endpoint may point at (`*.` matches subdomains). The server POSTs to
+these addresses, so an endpoint anywhere else is refused rather than fetched."""
 
 SITBONE_DEMO_ALLOWED = True
 """Whether `sitbone seed-demo` may run; production settings turn it off."""
