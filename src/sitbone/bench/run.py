@@ -73,10 +73,10 @@ def ensure_data(var: Path, env: dict[str, str], name: str) -> None:
     """Migrate and seed once; a marker file records what was seeded."""
     marker = var / f"seeded-{name}.json"
     spec = SETS[name]
+    _sitbone(env, "migrate", "-v0")  # reused data still gets this build's schema and assets
+    _sitbone(env, "collectstatic", "--noinput", "-v0")
     if marker.exists() and json.loads(marker.read_text()) == spec:
         return
-    _sitbone(env, "migrate", "-v0")
-    _sitbone(env, "collectstatic", "--noinput", "-v0")
     _sitbone(
         env,
         "seed",
@@ -339,6 +339,87 @@ def pages_kb(url: str, fixtures: Path) -> dict[str, float | None]:
     return result
 
 
+LIGHTHOUSE_VERSION = "12.2.3"
+LIGHTHOUSE_PAGES = {
+    "symptom_check": ("/check/", False),
+    "patient_today": ("/me/", True),
+    "progress": ("/me/progress/", True),
+}
+
+
+def lighthouse_tool(tools: Path) -> Path | None:
+    """Lighthouse from npm into var/tools (once); it drives Debian's Chromium, never a download."""
+    tool = tools / "node_modules" / ".bin" / "lighthouse"
+    if not tool.exists():
+        subprocess.run(  # noqa: S603
+            [
+                "/usr/bin/npm",
+                "install",
+                "--prefix",
+                str(tools),
+                "--no-audit",
+                "--no-fund",
+                "--silent",
+                f"lighthouse@{LIGHTHOUSE_VERSION}",
+            ],
+            check=False,
+            timeout=600,
+        )
+    return tool if tool.exists() else None
+
+
+def lighthouse(url: str, fixtures: Path, tools: Path, runs: int = 3) -> dict[str, Any]:
+    """Mobile performance and accessibility (0-100) of each patient page, median of ``runs``
+    good runs, with the server otherwise idle. A run Chrome could not trace is run again."""
+    chromium = Path(os.environ.get("SITBONE_CHROMIUM", "/usr/bin/chromium"))
+    tool = lighthouse_tool(tools)
+    if tool is None or not chromium.exists():
+        return {"reason": f"lighthouse {LIGHTHOUSE_VERSION} or {chromium} is not available"}
+    data = json.loads(fixtures.read_text())
+    cookie = f"{data['cookie_name']}={data['patients'][0]['cookie']}"
+    env = {**os.environ, "CHROME_PATH": str(chromium)}
+    out = fixtures.with_name("lighthouse.json")
+    result: dict[str, Any] = {}
+    for name, (path, signed_in) in LIGHTHOUSE_PAGES.items():
+        scores: list[tuple[float, float]] = []
+        for _ in range(runs + 3):
+            if len(scores) == runs:
+                break
+            command = [
+                str(tool),
+                url + path,
+                "--quiet",
+                "--only-categories=performance,accessibility",
+                "--chrome-flags=--headless=new --no-sandbox",
+                "--output=json",
+                f"--output-path={out}",
+            ]
+            if signed_in:
+                command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
+            out.unlink(missing_ok=True)
+            subprocess.run(command, env=env, check=False, timeout=180, capture_output=True)  # noqa: S603
+            if not out.exists():
+                continue
+            report = json.loads(out.read_text())
+            if report.get("finalDisplayedUrl", "").rstrip("/") != (url + path).rstrip("/"):
+                continue  # signed out or redirected: not the page meant
+            categories = report["categories"]
+            performance = categories["performance"]["score"]
+            accessibility = categories["accessibility"]["score"]
+            if performance is not None and accessibility is not None:
+                scores.append((performance * 100, accessibility * 100))
+        result[name] = (
+            {
+                "performance": statistics.median(p for p, _ in scores),
+                "accessibility": statistics.median(a for _, a in scores),
+                "runs": len(scores),
+            }
+            if scores
+            else None
+        )
+    return result
+
+
 def engine_rate(n: int) -> float:
     """sitbone.engine.bench: batch ``decide`` per CPU-second of this process (one core)."""
     from sitbone.engine.bench import decisions_per_second
@@ -422,6 +503,8 @@ def bench_one(
             queries = query_counts(server.url, fixtures)
             if dataset in {"small", "tiny"} and "patient_today" not in report["pages_kb"]:
                 report["pages_kb"] = pages_kb(server.url, fixtures)
+            if dataset == "small" and not args.tiny and "reason" in report["lighthouse"]:
+                report["lighthouse"] = lighthouse(server.url, fixtures, ROOT / "var" / "tools")
             design = locust(
                 server.url, fixtures, "design", args.users, args.seconds, var, args.think
             )
@@ -512,12 +595,7 @@ def main(argv: list[str] | None = None) -> int:
         "capacity_rounds": {},
         "engine": {"decisions_per_s": engine_rate(2000 if args.tiny else 20000)},
         "pages_kb": {},
-        "lighthouse": {
-            "patient_today": None,
-            "symptom_check": None,
-            "progress": None,
-            "reason": "not run by this harness yet (needs npx lighthouse@12.2.3 run alone)",
-        },
+        "lighthouse": {"reason": "run on the small set only, never in --tiny"},
         "skipped": [],
         "note": "measured on a shared 2-core machine; figures are noisy",
     }
