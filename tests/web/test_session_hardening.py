@@ -166,3 +166,44 @@ def test_an_active_session_still_ends_at_the_absolute_limit(world: World, settin
         ended = client.get("/clinic/")
         assert ended.status_code == 302 and "/accounts/login/" in ended["Location"]
         assert client.post("/accounts/keep-alive/").status_code == 302  # not revived
+
+
+def test_production_settings_store_passwords_as_argon2id_at_owasp_strength(
+    db: None, settings: Any, monkeypatch: Any
+) -> None:
+    import importlib
+
+    import argon2
+
+    from sitbone.accounts.services import account_create
+    from sitbone.config.settings import base
+
+    monkeypatch.setenv("SITBONE_SECRET_KEY", "x" * 50)
+    prod = importlib.import_module("sitbone.config.settings.prod")
+    assert prod.PASSWORD_HASHERS == base.PASSWORD_HASHERS
+    assert base.PASSWORD_HASHERS[0] == "sitbone.accounts.hashers.OwaspArgon2Hasher"
+    settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS
+    user = account_create(email="stored@harbour.test", password=NEW_PASSWORD, full_name="S")
+    algorithm, encoded = user.password.split("$", 1)
+    params = argon2.extract_parameters("$" + encoded)
+    assert (algorithm, params.type) == ("argon2", argon2.Type.ID)
+    # OWASP Password Storage Cheat Sheet: m=19 MiB, t=2, p=1 at least (or m=46 MiB with t=1).
+    assert (params.memory_cost >= 19 * 1024 and params.time_cost >= 2) or (
+        params.memory_cost >= 46 * 1024 and params.time_cost >= 1
+    )
+    assert params.parallelism >= 1 and params.salt_len >= 16 and params.hash_len >= 32
+
+
+def test_an_older_password_hash_is_upgraded_to_argon2id_at_sign_in(
+    world: World, settings: Any
+) -> None:
+    from django.contrib.auth.hashers import make_password
+
+    from sitbone.config.settings import base
+
+    settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS
+    world.patient_user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    world.patient_user.save()
+    signed_in(world.patient_user.email)
+    world.patient_user.refresh_from_db()
+    assert world.patient_user.password.startswith("argon2$argon2id$")

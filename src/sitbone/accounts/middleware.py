@@ -1,7 +1,9 @@
-"""Session timeouts and the clinic's staff two-factor requirement."""
+"""Session timeouts, the clinic's staff two-factor requirement, and even timing where an answer
+could reveal whether an address has an account."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -14,6 +16,27 @@ from django.utils import timezone
 from sitbone.clinics.access import staff_context
 
 Handler = Callable[[HttpRequest], HttpResponse]
+
+
+class EvenTimingMiddleware:
+    """A password-reset request is answered no sooner than `SITBONE_EVEN_TIMING_SECONDS` after it
+    arrived, whether or not the address has an account (ASVS 6.3.8).
+
+    The page and the status are already the same; the work is not: a known address gets a token
+    and a reset email, an unknown one a short "no account uses this address" email. Waiting out a
+    fixed floor hides that difference from anyone timing the answers.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "POST" or request.path_info != reverse("account_reset_password"):
+            return self.get_response(request)
+        deadline = time.monotonic() + settings.SITBONE_EVEN_TIMING_SECONDS
+        response = self.get_response(request)
+        time.sleep(max(0.0, deadline - time.monotonic()))
+        return response
 
 
 class SessionTimeoutMiddleware:

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sitbone.accounts.middleware.EvenTimingMiddleware",
     "sitbone.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -189,6 +190,8 @@ SITBONE_IDLE_TIMEOUT_STAFF = 15 * 60
 SITBONE_IDLE_TIMEOUT_PATIENT = 30 * 60
 SITBONE_ABSOLUTE_TIMEOUT = 12 * 60 * 60
 SITBONE_INVITATION_DAYS = 7
+SITBONE_EVEN_TIMING_SECONDS = 0.25
+"""Password-reset requests take at least this long, known address or not (no enumeration)."""
 
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
