@@ -101,7 +101,7 @@ def test_no_session_reminder_when_the_session_is_already_logged(
     assert ReminderDelivery.objects.filter(kind="session").count() == 0
 
 
-def test_a_failed_send_releases_the_claim_for_the_next_run(
+def test_a_failed_send_is_recorded_and_retried_by_the_next_run(
     world: World, preference: ReminderPreference
 ) -> None:
     def broken(patient: Any, kind: str) -> None:
@@ -109,8 +109,16 @@ def test_a_failed_send_releases_the_claim_for_the_next_run(
 
     result = reminders_send(now=SEVEN_THIRTY, send=broken)
     assert (result.sent, result.failed) == (0, 1)
-    assert ReminderDelivery.objects.count() == 0
+    failed = ReminderDelivery.objects.get()
+    assert (failed.status, failed.attempts, failed.last_error) == (
+        "failed",
+        1,
+        "OSError while sending",
+    )
     assert "sent 1" in run_command(SEVEN_THIRTY)
+    retried = ReminderDelivery.objects.get()
+    assert (retried.status, retried.attempts, retried.last_error) == ("sent", 2, "")
+    assert len(mail.outbox) == 1
 
 
 def test_no_reminders_for_email_off_discharged_or_unlinked_patients(

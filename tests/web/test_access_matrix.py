@@ -159,6 +159,10 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     ),
     "patients:questionnaire_result": ("login", "200", "404", "404", "404", "404", "404"),
     "patients:progress": ("login", "200", "200", "404", "404", "404", "404"),
+    # Web push: the service worker is public; subscriptions are the patient's own (POST only).
+    "push:service_worker": ("200",) * 7,
+    "push:subscription_save": ("login",) + ("405",) * 6,
+    "push:subscription_revoke": ("login",) + ("405",) * 6,
     "screening:start": ("200", "200", "200", "200", "200", "200", "200"),
     "screening:result": ("redirect",) * 7,
     "screening:clear": ("405",) * 7,
@@ -534,6 +538,7 @@ def params_for(world: World) -> dict[str, str]:
         "instrument": "visa_h",
         "number": "1",
         **patient_record_ids(world),
+        "subscription_id": "00000000-0000-4000-8000-000000000000",
         # end issue-4 params
     }
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("clinic/", include("sitbone.assessments.urls")),
     path("clinic/", include("sitbone.programmes.urls")),
     path("clinic/", include("sitbone.reports.urls")),
+    path("me/push/", include("sitbone.push.urls")),
     path("me/", include("sitbone.patients.urls")),
     path("appointments/", include("sitbone.appointments.urls")),
     path("book/", include("sitbone.appointments.public_urls")),

@@ -260,9 +260,24 @@ class ReminderPreference(models.Model):
         return f"Reminders for {self.patient}"
 
 
+class ReminderChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    PUSH = "push", "Notification on a device"
+
+
+class DeliveryStatus(models.TextChoices):
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed (tried again on the next run while the reminder is due)"
+
+
 class ReminderDelivery(models.Model):
-    """One reminder sent. The unique constraint is what makes the cron command send each
-    reminder at most once, even when two runs overlap."""
+    """One reminder to one destination: the patient's email, or one of their devices.
+
+    The unique constraints are what make the cron command send each reminder at most once per
+    destination, even when two runs overlap: a run claims the row before sending. A failed row
+    may be claimed again by a later run; a sent one, or one whose run died mid-send, never is.
+    """
 
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
     patient = models.ForeignKey(
@@ -272,16 +287,47 @@ class ReminderDelivery(models.Model):
     due_on = models.DateField()
     """The patient-local day the reminder is for."""
 
-    channel = models.CharField(max_length=10, default="email")
+    channel = models.CharField(
+        max_length=10, choices=ReminderChannel.choices, default=ReminderChannel.EMAIL
+    )
+    push_subscription = models.ForeignKey(
+        "push.PushSubscription",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminder_deliveries",
+    )
+    """The device, for a push delivery; each device is a destination of its own."""
+
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.SENT
+    )
+    attempts = models.PositiveSmallIntegerField(default=1)
+    last_error = models.CharField(max_length=200, blank=True)
+    """Why the latest attempt failed, in words that name no address or endpoint."""
+
     sent_at = models.DateTimeField(auto_now_add=True)
+    """When the first attempt claimed this delivery."""
 
     class Meta:
         ordering = ["-sent_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["patient", "kind", "due_on", "channel"], name="reminder_sent_once"
-            )
+                fields=["patient", "kind", "due_on", "channel"],
+                condition=models.Q(push_subscription__isnull=True),
+                name="reminder_sent_once",
+            ),
+            models.UniqueConstraint(
+                fields=["push_subscription", "kind", "due_on"],
+                condition=models.Q(push_subscription__isnull=False),
+                name="reminder_push_sent_once_per_device",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(channel="push", push_subscription__isnull=False)
+                | (~models.Q(channel="push") & models.Q(push_subscription__isnull=True)),
+                name="reminder_push_names_its_device",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} reminder for {self.patient} on {self.due_on}"
+        return f"{self.kind} reminder by {self.channel} for {self.patient} on {self.due_on}"

@@ -11,17 +11,22 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import zoneinfo
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, Q
 
 from sitbone.clinics.models import AuditCategory
 from sitbone.clinics.services import audit_record
 from sitbone.diary.models import (
     CrossTrainingLog,
+    DeliveryStatus,
     MorningCheck,
+    ReminderChannel,
     ReminderDelivery,
     ReminderPreference,
     RunLog,
@@ -38,6 +43,9 @@ from sitbone.diary.selectors import (
 from sitbone.patients.models import Patient
 from sitbone.programmes.models import Decision
 from sitbone.programmes.services import decision_record
+from sitbone.push.models import PushSubscription
+from sitbone.push.selectors import push_subscriptions_active
+from sitbone.push.services import PushOutcome
 
 if TYPE_CHECKING:
     from sitbone.accounts.models import User
@@ -276,40 +284,111 @@ class ReminderResult:
     sent: int
     skipped_duplicates: int
     failed: int
+    devices_gone: int = 0
+    """Push subscriptions the push service no longer knew; they are revoked."""
 
 
-def reminders_send(*, now: dt.datetime, send: Callable[[Patient, str], None]) -> ReminderResult:
-    """Send every reminder that is due now, each at most once.
+SendEmail = Callable[[Patient, str], None]
+"""Sends one kind of reminder to the patient's email; raises on failure."""
 
-    A delivery row is claimed first (unique per patient, kind, day and channel) and the email
-    sent after; if sending fails the claim is removed so the next run tries again. Two overlapping
-    runs cannot both claim the same row.
+SendPush = Callable[[PushSubscription, str], PushOutcome]
+"""Sends one kind of reminder to one device and says how it went."""
+
+
+def reminders_send(
+    *, now: dt.datetime, send: SendEmail, send_push: SendPush | None = None
+) -> ReminderResult:
+    """Send every reminder that is due now, each at most once per destination.
+
+    Destinations are the patient's email (when they chose email) and every device with an active
+    push subscription (when `send_push` is given). Each destination has its own delivery row,
+    claimed before sending: a rerun skips what was sent, a failure is recorded and tried again
+    by the next run while the reminder is still due, and two overlapping runs cannot both claim
+    the same delivery.
     """
-    sent = duplicates = failed = 0
-    preferences = ReminderPreference.objects.select_related("patient__clinic", "patient__user")
-    for preference in preferences.filter(email_enabled=True, patient__discharged_on__isnull=True):
+    tally: Counter[str] = Counter()
+    has_device = PushSubscription.objects.filter(
+        patient=OuterRef("patient"), revoked_at__isnull=True
+    )
+    preferences = (
+        ReminderPreference.objects.select_related("patient__clinic", "patient__user")
+        .filter(patient__discharged_on__isnull=True)
+        .filter(Q(email_enabled=True) | Q(Exists(has_device)))
+    )
+    for preference in preferences:
         patient = preference.patient
         if patient.user is None or not patient.user.is_active:
             continue
+        today = patient_today(patient, now=now)
         for kind in _due_kinds(preference, now):
-            today = patient_today(patient, now=now)
-            try:
-                with transaction.atomic():
-                    delivery = ReminderDelivery.objects.create(
-                        clinic=patient.clinic, patient=patient, kind=kind, due_on=today
-                    )
-            except IntegrityError:
-                duplicates += 1
+            if preference.email_enabled:
+                tally[_deliver(patient, kind, today, None, partial(send, patient, kind))] += 1
+            if send_push is None:
                 continue
-            try:
-                send(patient, kind)
-            except Exception:  # any mail failure: release the claim so a later run retries
-                logger.exception("reminder to patient %s failed", patient.public_id)
-                ReminderDelivery.objects.filter(pk=delivery.pk).delete()
-                failed += 1
-            else:
-                sent += 1
-    return ReminderResult(sent, duplicates, failed)
+            for device in push_subscriptions_active(patient=patient):
+                outcome = _deliver(patient, kind, today, device, partial(send_push, device, kind))
+                tally[outcome] += 1
+    return ReminderResult(
+        sent=tally["sent"],
+        skipped_duplicates=tally["duplicate"],
+        failed=tally["failed"] + tally["gone"],
+        devices_gone=tally["gone"],
+    )
+
+
+PUSH_FAILURES = {
+    PushOutcome.GONE: ("gone", "the push service no longer knows this device"),
+    PushOutcome.FAILED: ("failed", "the push service did not accept it"),
+}
+
+
+def _deliver(
+    patient: Patient,
+    kind: str,
+    due_on: dt.date,
+    device: PushSubscription | None,
+    attempt: Callable[[], PushOutcome | None],
+) -> str:
+    """Claim one delivery, attempt it, record the outcome: sent, duplicate, failed or gone."""
+    delivery = _delivery_claim(patient, kind, due_on, device)
+    if delivery is None:
+        return "duplicate"
+    try:
+        outcome = attempt()
+    except Exception as error:  # any mail or network failure: recorded, retried by the next run
+        logger.exception("%s reminder to patient %s failed", delivery.channel, patient.public_id)
+        result, reason = "failed", f"{type(error).__name__} while sending"
+    else:
+        result, reason = PUSH_FAILURES.get(outcome, ("sent", "")) if outcome else ("sent", "")
+    ReminderDelivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.SENT if result == "sent" else DeliveryStatus.FAILED,
+        last_error=reason,
+    )
+    return result
+
+
+def _delivery_claim(
+    patient: Patient, kind: str, due_on: dt.date, device: PushSubscription | None
+) -> ReminderDelivery | None:
+    """The delivery row, claimed for this run; None when it is sent or another run has it."""
+    destination = {
+        "patient": patient,
+        "kind": kind,
+        "due_on": due_on,
+        "channel": ReminderChannel.PUSH if device else ReminderChannel.EMAIL,
+        "push_subscription": device,
+    }
+    try:
+        with transaction.atomic():
+            return ReminderDelivery.objects.create(
+                clinic=patient.clinic, status=DeliveryStatus.SENDING, **destination
+            )
+    except IntegrityError:
+        pass
+    reclaimed = ReminderDelivery.objects.filter(status=DeliveryStatus.FAILED, **destination).update(
+        status=DeliveryStatus.SENDING, attempts=F("attempts") + 1
+    )
+    return ReminderDelivery.objects.get(**destination) if reclaimed else None
 
 
 def _due_kinds(preference: ReminderPreference, now: dt.datetime) -> list[str]:

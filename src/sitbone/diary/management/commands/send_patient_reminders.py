@@ -1,8 +1,11 @@
-"""`sitbone send_patient_reminders`: email the exercise and morning check-in reminders due now.
+"""`sitbone send_patient_reminders`: send the exercise and morning check-in reminders due now,
+by email and as web push notifications to the patient's devices.
 
-Meant for cron (e.g. every 10 minutes). Each reminder goes at most once per patient, kind and
-day, however often or concurrently the command runs (see diary.services.reminders_send).
-Emails name no symptoms or scores: only that it is time, and a link.
+Meant for cron (e.g. every 10 minutes). Each reminder goes at most once per patient, kind, day
+and destination, however often or concurrently the command runs; a failed one is retried by the
+next run while it is still due (see diary.services.reminders_send). Emails name no symptoms or
+scores: only that it is time, and a link. Notifications pass through the browser maker's push
+service, so they say even less: no name, only a generic reminder and a path on this site.
 """
 
 from __future__ import annotations
@@ -10,13 +13,24 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import requests
 from django.conf import settings
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 from django.utils import timezone
 
-from sitbone.diary.services import reminders_send
+from sitbone.diary.services import SendPush, reminders_send
 from sitbone.patients.models import Patient
+from sitbone.push.models import PushSubscription
+from sitbone.push.services import (
+    PushMessage,
+    PushOutcome,
+    push_available,
+    push_http_session,
+    push_notification_send,
+    vapid_signer,
+)
 
 MESSAGES = {
     "session": (
@@ -51,12 +65,46 @@ def send_reminder_email(patient: Patient, kind: str) -> None:
     )
 
 
+def push_messages() -> dict[str, PushMessage]:
+    return {
+        "session": PushMessage(
+            title="Time for your exercises",
+            body="Open Sitbone to start today's session.",
+            url=reverse("patients:home"),
+            tag="sitbone-session",
+        ),
+        "checkin": PushMessage(
+            title="Your morning check-in",
+            body="It takes a minute. Open Sitbone to check in.",
+            url=reverse("patients:morning"),
+            tag="sitbone-checkin",
+        ),
+    }
+
+
+def push_sender(session: requests.Session) -> SendPush | None:
+    """Sends one reminder to one device, or None when push is not configured."""
+    if not push_available():
+        return None
+    messages, signer = push_messages(), vapid_signer()
+
+    def send(subscription: PushSubscription, kind: str) -> PushOutcome:
+        return push_notification_send(
+            subscription=subscription, message=messages[kind], signer=signer, session=session
+        )
+
+    return send
+
+
 class Command(BaseCommand):
-    help = "Send the patient reminders that are due now (each at most once)."
+    help = "Send the patient reminders that are due now (each at most once per destination)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = reminders_send(now=timezone.now(), send=send_reminder_email)
+        with push_http_session() as session:
+            result = reminders_send(
+                now=timezone.now(), send=send_reminder_email, send_push=push_sender(session)
+            )
         self.stdout.write(
             f"reminders: sent {result.sent}, already sent {result.skipped_duplicates}, "
-            f"failed {result.failed}"
+            f"failed {result.failed}, push devices gone {result.devices_gone}"
         )
