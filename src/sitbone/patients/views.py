@@ -61,6 +61,7 @@ from sitbone.patients.questionnaires import (
     saved_answers,
 )
 from sitbone.programmes.models import Decision
+from sitbone.push.selectors import push_panel_for
 from sitbone.web.http import AuthenticatedHttpRequest
 
 
@@ -398,7 +399,12 @@ def reminders(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "patients/reminders.html",
-        {"form": form, "patient": patient, "zone": patient.clinic.time_zone},
+        {
+            "form": form,
+            "patient": patient,
+            "zone": patient.clinic.time_zone,
+            "push": push_panel_for(actor=request.user),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
