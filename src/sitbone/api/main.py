@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
@@ -39,6 +39,8 @@ def schema_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method != "GET":  # both are documents to read; nothing else is accepted
+            return HttpResponseNotAllowed(["GET"])
         header = request.headers.get("Authorization", "")
         token = header[7:].strip() if header.lower().startswith("bearer ") else ""
         allowed = (token and api_token_for_secret(token) is not None) or (
