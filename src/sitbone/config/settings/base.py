@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "sitbone.measures",
     "sitbone.api",
     "sitbone.interop",
+    "sitbone.privacy",
     "sitbone.assessments",
     "sitbone.reports",
     "sitbone.appointments",
