@@ -41,6 +41,10 @@ IDENTIFYING_ROWS = (
 """Rows that are nothing but free text, a document naming the person or a personal link;
 removed on anonymising."""
 
+ERASED_EMAIL_DOMAIN = "erased.invalid"
+"""An anonymised record's email address is random at this reserved domain (RFC 2606), which is
+also how an anonymised record is told apart from a live one."""
+
 
 def _model(label: str) -> type[Model] | None:
     """A model of an app that may not be part of this build."""
@@ -132,13 +136,7 @@ def erasure_confirm(*, actor: User, request: ErasureRequest) -> ErasureRequest:
             if locked.status != ErasureStatus.PENDING or locked.patient is None:
                 raise ErasureError("This request has already been decided.")
             mode = ErasureMode(retention_policy_for(locked.clinic).erasure_mode)
-            patient = locked.patient
-            account = patient.user
-            if mode == ErasureMode.DELETE:
-                _delete_patient(patient)
-            else:
-                _anonymise_patient(patient)
-            _remove_account(account)
+            patient_data_erase(patient=locked.patient, mode=mode)
             locked.status = ErasureStatus.COMPLETED
             locked.decided_by = actor
             locked.decided_at = timezone.now()
@@ -156,6 +154,17 @@ def erasure_confirm(*, actor: User, request: ErasureRequest) -> ErasureRequest:
     except (ProtectedError, RestrictedError) as error:
         raise ErasureError(f"Some records could not be removed: {error.args[0]}") from error
     return locked
+
+
+def patient_data_erase(*, patient: Patient, mode: ErasureMode) -> None:
+    """Delete or anonymise one record and remove the person's sign-in. The caller holds the
+    transaction and writes the audit event (without anything that identifies the person)."""
+    account = patient.user
+    if mode == ErasureMode.DELETE:
+        _delete_patient(patient)
+    else:
+        _anonymise_patient(patient)
+    _remove_account(account)
 
 
 def _delete_patient(patient: Patient) -> None:
@@ -191,7 +200,7 @@ def _anonymise_patient(patient: Patient) -> None:
     the person was: name, email, birth date, free text, screening answers, invitations, account."""
     marker = uuid.uuid4()
     patient.full_name = "Erased patient"
-    patient.email = f"erased-{marker.hex}@erased.invalid"
+    patient.email = f"erased-{marker.hex}@{ERASED_EMAIL_DOMAIN}"
     patient.date_of_birth = None
     patient.activities = ""
     patient.goals = ""
