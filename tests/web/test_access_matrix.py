@@ -461,6 +461,19 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "interop:my_data_download": ("login", "200", "200", "404", "404", "404", "404"),
     "interop:my_data_erase": ("login", "200", "200", "404", "404", "404", "404"),
     # end issue-7 routes
+    # Privacy (issue 9, item 9): the patient's choices, emergency access for staff (a 404 for
+    # another clinic's patient whatever the reason; not needed, so a redirect, for everyone else
+    # while the clinic has the care-team rule off), and the clinic admin's privacy pages.
+    "privacy:mine": ("login", "200", "200", "404", "404", "404", "404"),
+    "emergency:start": ("login", "404", "404", "200", "200", "200", "200"),
+    "emergency:open": ("login", "404", "404", "redirect", "redirect", "404", "redirect"),
+    "privacy_clinic:index": ("login",) + ("404",) * 5 + ("200",),
+    "privacy_clinic:emergency_list": ("login",) + ("404",) * 5 + ("200",),
+    "privacy_clinic:emergency_review": ("login",) + ("405",) * 6,
+    "privacy_clinic:breaches": ("login",) + ("404",) * 5 + ("200",),
+    "privacy_clinic:breach_new": ("login",) + ("404",) * 5 + ("200",),
+    "privacy_clinic:breach_detail": ("login",) + ("404",) * 5 + ("200",),
+    "privacy_clinic:breach_edit": ("login",) + ("404",) * 5 + ("200",),
     # Appointments (issue 6): a patient reaches only their own appointments; staff reach their
     # clinic's; availability of someone else is for clinic admins; feeds open only by secret.
     "appointments:mine": ("login", "200", "200", "redirect", "redirect", "redirect", "redirect"),
@@ -513,10 +526,12 @@ EXPECTED: dict[str, tuple[str, ...]] = {
 def params_for(world: World) -> dict[str, str]:
     from tests.appointments.factories import matrix_params
     from tests.clinics.factories import workspace_matrix_params
+    from tests.privacy.factories import privacy_matrix_params
 
     return {
         **matrix_params(world),
         **workspace_matrix_params(world),
+        **privacy_matrix_params(world),
         "patient_id": str(world.patient.public_id),
         "token": "not-a-real-token",
         "key": "bogus-key",

@@ -1,7 +1,10 @@
 """Who may reach what. Every decision about patient data goes through this module, deny by default.
 
 - A patient reaches only their own record.
-- Staff (clinic admins and clinicians) reach only the patients of clinics they belong to.
+- Staff (clinic admins and clinicians) reach only the patients of clinics they belong to. A clinic
+  may limit clinicians to their care team (privacy settings: the patients assigned to them or
+  booked with them); outside it a clinician reaches a patient only through a live emergency
+  ("break-glass") access, and each read during one is audited with that access's id.
 - Anything else looks exactly like a record that does not exist (404), so probing reveals nothing;
   the refused attempt is written to the audit trail as a security event.
 - Every staff read of patient data is audited (who, which patient, what, when).
@@ -14,8 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
 from sitbone.clinics.models import AuditCategory, AuditEvent, Clinic, Membership, Role
 from sitbone.clinics.services import audit_record, token_digest
@@ -35,6 +39,8 @@ class StaffContext:
 
     clinic: Clinic
     role: str
+    care_team_only: bool = False
+    """The clinic limits clinicians to the patients in their care (privacy settings)."""
 
     @property
     def is_admin(self) -> bool:
@@ -49,11 +55,71 @@ def staff_context(actor: Any) -> StaffContext | None:
         cached: StaffContext | None = actor._sitbone_staff_context
         return cached
     membership = (
-        Membership.objects.select_related("clinic").filter(user=actor).order_by("id").first()
+        Membership.objects.select_related("clinic", "clinic__privacy_settings")
+        .filter(user=actor)
+        .order_by("id")
+        .first()
     )
-    context = StaffContext(membership.clinic, membership.role) if membership else None
+    context = (
+        StaffContext(membership.clinic, membership.role, _care_team_only(membership.clinic))
+        if membership
+        else None
+    )
     actor._sitbone_staff_context = context
     return context
+
+
+def _care_team_only(clinic: Clinic) -> bool:
+    privacy = getattr(clinic, "privacy_settings", None)  # joined above: no extra query
+    return bool(privacy is not None and privacy.care_team_only)
+
+
+def _care_team(actor: Any, *, with_emergency_access: bool) -> Q:
+    """Patients in the actor's care: assigned to them, or with a booked appointment with them;
+    optionally also those the actor holds a live emergency access to."""
+    from sitbone.privacy.models import EmergencyAccess
+
+    assigned = Patient.assigned_clinicians.through.objects.filter(user=actor).values("patient_id")
+    booked = Patient.objects.filter(
+        appointments__clinician=actor, appointments__status="booked"
+    ).values("pk")
+    team = Q(pk__in=assigned) | Q(pk__in=booked)
+    if with_emergency_access:
+        live = EmergencyAccess.objects.filter(
+            actor=actor, expires_at__gt=timezone.now(), patient__isnull=False
+        ).values("patient_id")
+        team |= Q(pk__in=live)
+    return team
+
+
+def in_care_team(actor: Any, patient: Patient) -> bool:
+    return Patient.objects.filter(
+        _care_team(actor, with_emergency_access=False), pk=patient.pk
+    ).exists()
+
+
+def emergency_access_live(*, actor: Any, patient: Patient) -> Any:
+    """The actor's emergency access to the patient that has not expired yet, or None."""
+    from sitbone.privacy.models import EmergencyAccess
+
+    return (
+        EmergencyAccess.objects.filter(
+            actor=actor, patient=patient, clinic_id=patient.clinic_id, expires_at__gt=timezone.now()
+        )
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def _staff_read_detail(staff: StaffContext, actor: Any, patient: Patient) -> str | None:
+    """How a staff read of the patient is audited: "" for a normal read, the emergency access's
+    id during one, None when the read is refused."""
+    if patient.clinic_id != staff.clinic.pk:
+        return None
+    if staff.is_admin or not staff.care_team_only or in_care_team(actor, patient):
+        return ""
+    emergency = emergency_access_live(actor=actor, patient=patient)
+    return None if emergency is None else str(emergency.audit_detail)
 
 
 def own_patient_record(actor: Any) -> Patient | None:
@@ -67,7 +133,10 @@ def patients_visible_to(actor: Any) -> QuerySet[Patient]:
     """Every patient the actor may read; empty for anyone without a right to any."""
     staff = staff_context(actor)
     if staff is not None:
-        return Patient.objects.filter(clinic=staff.clinic)
+        patients = Patient.objects.filter(clinic=staff.clinic)
+        if staff.is_admin or not staff.care_team_only:
+            return patients
+        return patients.filter(_care_team(actor, with_emergency_access=True))
     if getattr(actor, "is_authenticated", False) and actor.is_active:
         return Patient.objects.filter(user=actor)
     return Patient.objects.none()
@@ -100,7 +169,8 @@ def patient_for_staff(
         if parsed and staff
         else None
     )
-    if staff is None or patient is None or patient.clinic_id != staff.clinic.pk:
+    detail = _staff_read_detail(staff, actor, patient) if staff and patient else None
+    if staff is None or patient is None or detail is None:
         audit_record(
             category=AuditCategory.DENIED,
             action="patient.probe",
@@ -118,6 +188,7 @@ def patient_for_staff(
         clinic=staff.clinic,
         patient=patient,
         request=request,
+        detail=detail,
     )
     return patient
 
@@ -186,13 +257,18 @@ def clinic_record_for_staff[M: Model](
     )
     if staff is None or record is None:
         refuse(actor=actor, request=request, what=what, reference=public_id)
+    patient = record.patient  # type: ignore[attr-defined]
+    detail = "" if patient is None else _staff_read_detail(staff, actor, patient)
+    if detail is None:
+        refuse(actor=actor, request=request, what=what, reference=public_id)
     audit_record(
         category=AuditCategory.READ,
         action=what,
         actor=actor,
         clinic=staff.clinic,
-        patient=record.patient,  # type: ignore[attr-defined]
+        patient=patient,
         request=request,
+        detail=detail,
     )
     return record
 
@@ -216,6 +292,8 @@ def staff_reads_audit(
 ) -> None:
     """Audit a staff page that shows several patients (e.g. a diary): one event per patient."""
     staff = require_staff(actor)
+    shown = [p for p in {p.pk: p for p in patients}.values() if p.clinic_id == staff.clinic.pk]
+    emergency = _emergency_details(staff, actor, shown)
     events = [
         AuditEvent(
             category=AuditCategory.READ,
@@ -226,11 +304,28 @@ def staff_reads_audit(
             patient=patient,
             path=request.path[:300],
             ip_address=request.META.get("REMOTE_ADDR") or None,
+            detail=emergency.get(patient.pk, ""),
         )
-        for patient in {p.pk: p for p in patients}.values()
-        if patient.clinic_id == staff.clinic.pk
+        for patient in shown
     ]
     AuditEvent.append_many(events)
+
+
+def _emergency_details(staff: StaffContext, actor: Any, patients: list[Patient]) -> dict[int, str]:
+    """For a clinician limited to their care team: the audit detail of each shown patient they
+    reach only through a live emergency access."""
+    if staff.is_admin or not staff.care_team_only or not patients:
+        return {}
+    from sitbone.privacy.models import EmergencyAccess
+
+    ids = [p.pk for p in patients]
+    team = Patient.objects.filter(_care_team(actor, with_emergency_access=False), pk__in=ids)
+    live = EmergencyAccess.objects.filter(
+        actor=actor, patient__in=ids, expires_at__gt=timezone.now()
+    ).exclude(patient__in=team.values("pk"))
+    return {
+        access.patient_id: access.audit_detail for access in live if access.patient_id is not None
+    }
 
 
 def record_for_link_secret[M: Model](
