@@ -1,0 +1,92 @@
+"""SQL per request does not grow with the record (issue 8): every page the bench names runs the
+same number of queries for a patient with a week of history and for one with months of it.
+A query per row (an N+1) would make the second count larger."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from sitbone.reports.services import progress_report_create
+from tests.api.conftest import make_token
+from tests.clinics.factories import (
+    assessment_for,
+    clinic_today,
+    decision_for,
+    measure_for,
+    programme_for,
+    session_for,
+)
+from tests.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(patient: Any, clinician: Any, days: range) -> None:
+    """Sessions every other day with their morning checks, a decision a week, a VISA-H and a
+    LEFS a month, an assessment and a report a month."""
+    today = clinic_today(patient)
+    for ago in days:
+        day = today - dt.timedelta(days=ago)
+        if ago % 2 == 0:
+            session_for(patient, day, during=ago % 4, after=1)
+        if ago % 7 == 0:
+            decision_for(patient, made_on=day, approval="not_needed", stage_change="stay")
+        if ago % 28 == 0:
+            measure_for(patient, "visa_h", 40 + ago % 30, day)
+            assessment_for(patient, assessed_on=day)
+            progress_report_create(
+                actor=clinician, patient=patient, audience="patient", summary="ok"
+            )
+
+
+def counts(world: World, token: str, report_url: str) -> dict[str, int]:
+    patient_client, staff_client, api_client = Client(), Client(), Client()
+    patient_client.force_login(world.patient_user)
+    staff_client.force_login(world.clinician)
+    record = f"/clinic/patients/{world.patient.public_id}/"
+    pages: dict[str, tuple[Client, str, dict[str, str]]] = {
+        "patient_today": (patient_client, "/me/", {}),
+        "session_form": (patient_client, "/me/session/", {}),
+        "morning_form": (patient_client, "/me/morning/", {}),
+        "patient_progress": (patient_client, "/me/progress/", {}),
+        "clinician_patient": (staff_client, record, {}),
+        "report_pdf": (staff_client, report_url, {}),
+        "exercise_sheet": (staff_client, f"{record}reports/exercise-sheet.pdf", {}),
+        "api_sessions_list": (
+            api_client,
+            f"/api/v1/patients/{world.patient.public_id}/sessions",
+            {"Authorization": f"Bearer {token}"},
+        ),
+    }
+    result = {}
+    for name, (client, path, headers) in pages.items():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path, headers=headers)
+        assert response.status_code == 200, (name, response.status_code)
+        result[name] = len(queries)
+    return result
+
+
+def test_every_named_page_takes_the_same_queries_for_a_week_and_for_six_months(
+    world: World,
+) -> None:
+    programme_for(world.patient, started_days_ago=200)
+    grow(world.patient, world.clinician, range(1, 8))
+    _, token = make_token(world.clinic, world.admin)
+    report = progress_report_create(
+        actor=world.clinician, patient=world.patient, audience="referrer", summary="Report."
+    )
+    report_url = f"/clinic/patients/{world.patient.public_id}/reports/{report.public_id}.pdf"
+    counts(world, token, report_url)  # first visits create what is made once (e.g. sessions)
+
+    short = counts(world, token, report_url)
+    grow(world.patient, world.clinician, range(8, 180))
+    long = counts(world, token, report_url)
+
+    assert long == short
