@@ -171,6 +171,7 @@ def test_a_clinician_invites_a_patient_who_creates_an_account_once(world: World)
             "full_name": "Nina New",
             "password1": "a calm walk by the sea",
             "password2": "a calm walk by the sea",
+            "consent": "on",
         },
         follow=True,
     )

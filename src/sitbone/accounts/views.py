@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,6 +10,9 @@ from django.views.decorators.http import require_http_methods
 
 from sitbone.accounts.forms import InvitationAcceptForm
 from sitbone.clinics.services import invitation_accept, invitation_by_token
+from sitbone.privacy.forms import terms_of_care_field
+from sitbone.privacy.models import ConsentSource
+from sitbone.privacy.services import consent_to_care_record
 
 
 @require_http_methods(["GET", "POST"])
@@ -21,13 +25,21 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         email=invitation.email,
         initial={"full_name": invitation.full_name},
     )
+    patient = invitation.patient if invitation.kind == "patient" else None
+    if patient is not None:  # a patient agrees to the terms of care as they join
+        form.fields["consent"] = terms_of_care_field()
     if request.method == "POST" and form.is_valid():
         try:
-            user = invitation_accept(
-                invitation=invitation,
-                full_name=form.cleaned_data["full_name"],
-                password=form.cleaned_data["password1"],
-            )
+            with transaction.atomic():
+                user = invitation_accept(
+                    invitation=invitation,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                )
+                if patient is not None:
+                    consent_to_care_record(
+                        actor=user, patient=patient, source=ConsentSource.INVITATION
+                    )
         except ValueError as error:
             form.add_error(None, str(error))
         else:

@@ -728,7 +728,8 @@ def _reminder_claim(appointment: Appointment, *, now: datetime) -> ReminderDeliv
 
 
 def reminders_send_due(*, now: datetime | None = None) -> ReminderReport:
-    """Email every booked appointment starting within the next 24 hours, once.
+    """Email every booked appointment starting within the next 24 hours, once, unless the
+    patient withdrew their consent to reminder emails.
 
     Deliberately not one transaction: each delivery's state is committed on its own, so one
     failing address never undoes the record of the emails that did go out.
@@ -737,6 +738,8 @@ def reminders_send_due(*, now: datetime | None = None) -> ReminderReport:
     at the same time cannot both send it; a failure is recorded and tried again next run, up to
     REMINDER_MAX_ATTEMPTS times.
     """
+    from sitbone.privacy.selectors import patients_without_consent
+
     now = now or timezone.now()
     report = ReminderReport()
     due = (
@@ -744,6 +747,7 @@ def reminders_send_due(*, now: datetime | None = None) -> ReminderReport:
             status=AppointmentStatus.BOOKED, starts_at__gt=now, starts_at__lte=now + REMINDER_LEAD
         )
         .exclude(reminders__kind=ReminderKind.EMAIL_24H, reminders__status=DeliveryStatus.SENT)
+        .exclude(patient__in=patients_without_consent(purpose="email_reminders").values("pk"))
         .select_related("clinic", "patient", "clinician", "appointment_type")
         .order_by("starts_at")
     )

@@ -26,6 +26,7 @@ from sitbone.clinics.selectors import (
 )
 from sitbone.clinics.services import clinic_settings_update, invitation_create, invitation_send
 from sitbone.patients.services import DuplicatePatient, patient_create_with_invitation
+from sitbone.privacy.selectors import consent_overview
 from sitbone.web.http import AuthenticatedHttpRequest
 
 TRIAGE_PAGE_SIZE = 25
@@ -64,6 +65,7 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: str) -> HttpRe
             "section": "overview",
             "note_form": NoteForm(),
             "morning_chart": morning_pain_chart(workspace.mornings),
+            "consents": consent_overview(actor=request.user, patient=patient),
         },
     )
 

@@ -300,13 +300,17 @@ def reminders_send(
 ) -> ReminderResult:
     """Send every reminder that is due now, each at most once per destination.
 
-    Destinations are the patient's email (when they chose email) and every device with an active
-    push subscription (when `send_push` is given). Each destination has its own delivery row,
+    Destinations are the patient's email (when they chose email and have not withdrawn their
+    consent to reminder emails) and every device with an active push subscription (when
+    `send_push` is given). Each destination has its own delivery row,
     claimed before sending: a rerun skips what was sent, a failure is recorded and tried again
     by the next run while the reminder is still due, and two overlapping runs cannot both claim
     the same delivery.
     """
+    from sitbone.privacy.selectors import patients_without_consent
+
     tally: Counter[str] = Counter()
+    no_email = set(patients_without_consent(purpose="email_reminders").values_list("pk", flat=True))
     has_device = PushSubscription.objects.filter(
         patient=OuterRef("patient"), revoked_at__isnull=True
     )
@@ -321,7 +325,7 @@ def reminders_send(
             continue
         today = patient_today(patient, now=now)
         for kind in _due_kinds(preference, now):
-            if preference.email_enabled:
+            if preference.email_enabled and patient.pk not in no_email:
                 tally[_deliver(patient, kind, today, None, partial(send, patient, kind))] += 1
             if send_push is None:
                 continue

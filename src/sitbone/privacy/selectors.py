@@ -68,6 +68,16 @@ def consent_text_current(purpose: str) -> ConsentText:
     return text
 
 
+def consent_texts_current() -> dict[str, ConsentText]:
+    """The newest wording of every purpose, in one query once they are all published."""
+    wanted = {purpose: newest(purpose) for purpose in (*REQUIRED_PURPOSES, *OPTIONAL_PURPOSES)}
+    found = {(t.purpose, t.version): t for t in ConsentText.objects.filter(purpose__in=wanted)}
+    return {
+        purpose: found.get((purpose, wording.version)) or consent_text_current(purpose)
+        for purpose, wording in wanted.items()
+    }
+
+
 @dataclass(frozen=True)
 class ConsentState:
     purpose: str
@@ -113,10 +123,7 @@ def consent_overview(*, actor: Any, patient: Patient) -> ConsentOverview:
         .select_related("text", "recorded_by")
         .order_by("-at", "-id")
     )
-    texts = {
-        purpose: consent_text_current(purpose)
-        for purpose in (*REQUIRED_PURPOSES, *OPTIONAL_PURPOSES)
-    }
+    texts = consent_texts_current()
     states = [
         ConsentState(
             purpose=purpose,

@@ -7,12 +7,16 @@ until they sign up or book.
 from __future__ import annotations
 
 from django.contrib.auth import login
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sitbone.engine.screening import screen
+from sitbone.privacy.forms import terms_of_care_field
+from sitbone.privacy.models import ConsentSource
+from sitbone.privacy.services import consent_to_care_record
 from sitbone.screening.forms import CheckPageForm, RegistrationForm
 from sitbone.screening.selectors import (
     check_finished,
@@ -134,16 +138,21 @@ def register(request: HttpRequest) -> HttpResponse:
     if not clinics:
         return render(request, "screening/register_closed.html", status=503)
     form = RegistrationForm(request.POST or None, clinics=clinics)
+    form.fields["consent"] = terms_of_care_field()
     if request.method == "POST" and form.is_valid():
         try:
-            user = patient_self_register(
-                clinic=form.chosen_clinic(),
-                full_name=form.cleaned_data["full_name"],
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password1"],
-                affected_side=form.cleaned_data["affected_side"],
-                answers=state["answers"],
-            )
+            with transaction.atomic():  # no account without its record and the consent to care
+                user = patient_self_register(
+                    clinic=form.chosen_clinic(),
+                    full_name=form.cleaned_data["full_name"],
+                    email=form.cleaned_data["email"],
+                    password=form.cleaned_data["password1"],
+                    affected_side=form.cleaned_data["affected_side"],
+                    answers=state["answers"],
+                )
+                consent_to_care_record(
+                    actor=user, patient=user.patient, source=ConsentSource.SIGN_UP
+                )
         except RegistrationRefused as refused:
             form.add_error(refused.field, refused.message)
         else:
