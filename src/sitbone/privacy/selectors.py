@@ -298,9 +298,9 @@ def patient_for_emergency_access(
     return patient, needed
 
 
-def emergency_search(*, actor: User, query: str, request: HttpRequest) -> list[Patient]:
-    """Patients of the actor's clinic whose name or email matches, for emergency access; each
-    one shown is an audited read."""
+def emergency_search(*, actor: User, query: str) -> list[Patient]:
+    """Patients of the actor's clinic whose name or email matches, for emergency access (the
+    page that shows them audits each one)."""
     staff = require_staff(actor)
     words = query.split()
     if not words:
@@ -310,9 +310,7 @@ def emergency_search(*, actor: User, query: str, request: HttpRequest) -> list[P
     )
     for word in words[:4]:
         matches = matches.filter(Q(full_name__icontains=word) | Q(email__iexact=word))
-    found = list(matches.order_by("full_name", "pk")[:10])
-    staff_reads_audit(actor=actor, patients=found, request=request, what="patient.emergency_search")
-    return found
+    return list(matches.order_by("full_name", "pk")[:10])
 
 
 def emergency_accesses_of(*, actor: User) -> QuerySet[EmergencyAccess]:
@@ -460,10 +458,13 @@ def _changes(versions: list[BreachVersion]) -> dict[int, list[str]]:
 
 
 def audit_breach_patients_read(*, actor: User, file: BreachFile, request: HttpRequest) -> None:
-    """Naming affected patients is a read of their data: one audited read per patient shown."""
-    shown = {p.pk: p for v in file.versions for p in v.affected_patients.all()}
+    """Naming the affected patients (the current version's) is a read of their data: one
+    audited read per patient shown."""
     staff_reads_audit(
-        actor=actor, patients=list(shown.values()), request=request, what="breach.view"
+        actor=actor,
+        patients=list(file.current.affected_patients.all()),
+        request=request,
+        what="breach.view",
     )
 
 

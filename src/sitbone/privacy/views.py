@@ -110,11 +110,19 @@ def my_privacy(request: AuthenticatedHttpRequest) -> HttpResponse:
 def emergency_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Find a patient outside your care team; your own emergency accesses are listed."""
     staff = require_staff(request.user)
-    form = EmergencySearchForm(request.GET if "q" in request.GET else None)
+    limited = staff.care_team_only and not staff.is_admin  # only they need emergency access
+    form = EmergencySearchForm(request.GET if limited and "q" in request.GET else None)
     found = (
-        emergency_search(actor=request.user, query=form.cleaned_data["q"], request=request)
+        emergency_search(actor=request.user, query=form.cleaned_data["q"])
         if form.is_bound and form.is_valid()
         else None
+    )
+    mine = list(emergency_accesses_of(actor=request.user)[:20])
+    staff_reads_audit(
+        actor=request.user,
+        patients=[*(found or []), *(a.patient for a in mine if a.patient is not None)],
+        request=request,
+        what="patient.emergency_search",
     )
     return render(
         request,
@@ -123,7 +131,7 @@ def emergency_start(request: AuthenticatedHttpRequest) -> HttpResponse:
             "staff": staff,
             "form": form,
             "found": found,
-            "mine": list(emergency_accesses_of(actor=request.user)[:20]),
+            "mine": mine,
             "now": timezone.now(),
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
