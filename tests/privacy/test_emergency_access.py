@@ -203,6 +203,18 @@ def test_another_clinics_patient_stays_404_even_with_a_reason(world: World) -> N
     assert AuditEvent.objects.filter(category="denied").count() >= 4
 
 
+def test_the_service_itself_refuses_another_clinics_patient(world: World) -> None:
+    from sitbone.clinics.access import AccessDenied
+    from sitbone.privacy.services import emergency_access_open
+
+    care_team_only(world.other_clinic)
+    with pytest.raises(AccessDenied):
+        emergency_access_open(
+            actor=world.other_clinic_clinician, patient=world.patient, reason=REASON, review_link=""
+        )
+    assert not EmergencyAccess.objects.exists()
+
+
 @pytest.mark.parametrize("role", ["patient_user", "other_patient_user"])
 def test_patients_cannot_use_emergency_access(world: World, role: str) -> None:
     care_team_only(world.clinic)

@@ -9,12 +9,14 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max, ProtectedError, RestrictedError
 from django.utils import timezone
 
+from sitbone.clinics.access import AccessDenied, require_staff
 from sitbone.clinics.models import AuditCategory, Clinic, Membership, Role
 from sitbone.clinics.services import audit_record, printable
 from sitbone.interop.models import ErasureMode, ErasureRequest, ErasureStatus
@@ -194,6 +196,9 @@ def emergency_access_open(
     """Open a time-limited emergency access to one patient of the actor's clinic, audit it and
     tell the clinic admins by email once it is committed. An access still running is returned
     as it is (asking again does not extend it)."""
+    staff = require_staff(actor)
+    if patient.clinic_id != staff.clinic.pk:  # never across clinics, whatever the caller did
+        raise AccessDenied
     text = emergency_reason_clean(reason)
     now = timezone.now()
     with transaction.atomic():
@@ -238,7 +243,7 @@ def _emergency_access_tell_admins(access: EmergencyAccess, review_link: str) -> 
     ]
     if not admins:
         return
-    local = timezone.localtime(access.opened_at, _zone(access.clinic))
+    local = timezone.localtime(access.opened_at, ZoneInfo(access.clinic.time_zone))
     send_mail(
         subject="[Sitbone] Emergency access to a patient record",
         message=(
@@ -250,12 +255,6 @@ def _emergency_access_tell_admins(access: EmergencyAccess, review_link: str) -> 
         from_email=None,
         recipient_list=admins,
     )
-
-
-def _zone(clinic: Clinic) -> Any:
-    import zoneinfo
-
-    return zoneinfo.ZoneInfo(clinic.time_zone)
 
 
 @transaction.atomic

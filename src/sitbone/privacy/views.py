@@ -216,7 +216,7 @@ def clinic_privacy(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "clinic": staff.clinic,
-            "erasure_mode": retention_policy_for(staff.clinic).get_erasure_mode_display(),
+            "erasure_mode": retention_policy_for(staff.clinic).erasure_mode,
             "due_count": len(due),
             "upcoming": schedule[:10],
             "today": today,
@@ -266,9 +266,11 @@ def emergency_review(request: AuthenticatedHttpRequest, access_id: str) -> HttpR
 @login_required
 @require_GET
 def breach_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require_staff(request.user, admin=True)
+    staff = require_staff(request.user, admin=True)
     return render(
-        request, "privacy/breach_list.html", {"rows": breaches_for_admin(actor=request.user)}
+        request,
+        "privacy/breach_list.html",
+        {"rows": breaches_for_admin(actor=request.user), "clinic": staff.clinic},
     )
 
 
