@@ -79,3 +79,29 @@ def test_local_runs_generate_one_key_pair_into_var_and_check_accepts_it(tmp_path
     assert stat.S_IMODE((tmp_path / "vapid_private_key").stat().st_mode) == 0o600
     subprocess.run(sitbone, env=env, cwd=REPO, check=True, capture_output=True, timeout=120)
     assert (tmp_path / "vapid_private_key").read_text() == private, "kept across restarts"
+
+
+def test_production_keys_come_from_a_command_that_prints_environment_lines(settings: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("generate_vapid_keys", stdout=out)
+    lines = dict(line.split("=", 1) for line in out.getvalue().splitlines())
+    assert set(lines) == {
+        "SITBONE_VAPID_PRIVATE_KEY",
+        "SITBONE_VAPID_PUBLIC_KEY",
+        "SITBONE_VAPID_SUBJECT",
+    }
+    assert (
+        vapid_public_key_for(lines["SITBONE_VAPID_PRIVATE_KEY"])
+        == lines["SITBONE_VAPID_PUBLIC_KEY"]
+    )
+    set_vapid(
+        settings,
+        lines["SITBONE_VAPID_PRIVATE_KEY"],
+        lines["SITBONE_VAPID_PUBLIC_KEY"],
+        "mailto:ops@clinic.example",
+    )
+    assert error_ids(settings) == []
