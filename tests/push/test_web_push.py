@@ -407,3 +407,22 @@ def test_the_service_worker_may_control_the_whole_patient_app(world: World) -> N
     assert response["Content-Type"].startswith("text/javascript")
     assert response["Service-Worker-Allowed"] == "/me/"
     assert "notificationclick" in response.content.decode()
+
+
+@pytest.mark.parametrize("mode", ["anonymise", "delete"])
+def test_erasing_the_record_removes_its_devices(
+    world: World, push_service: LocalPushService, vapid: VapidConfig, mode: str
+) -> None:
+    register(signed_in(world.patient_user), browser_subscription(push_service, "pat-phone"))
+    admin, patient = Client(), Client()
+    admin.force_login(world.admin)
+    patient.force_login(world.patient_user)
+    assert admin.post("/clinic/data/", {"erasure_mode": mode}).status_code == 302
+    assert patient.post("/me/data/erase/", {"understood": "on"}).status_code == 302
+    from sitbone.interop.models import ErasureRequest
+
+    request = ErasureRequest.objects.get(patient=world.patient)
+    admin.post(f"/clinic/data/erasure/{request.public_id}/", {"decision": "confirm"})
+    request.refresh_from_db()
+    assert request.status == "completed"
+    assert not PushSubscription.objects.exists()

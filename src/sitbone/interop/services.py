@@ -37,9 +37,10 @@ IDENTIFYING_ROWS = (
     "assessments.ClinicalNote",
     "appointments.CalendarFeed",
     "reports.ProgressReport",
+    "push.PushSubscription",
 )
-"""Rows that are nothing but free text, a document naming the person or a personal link;
-removed on anonymising."""
+"""Rows that are nothing but free text, a document naming the person or a personal link (a
+device's push address); removed on anonymising."""
 
 ERASED_EMAIL_DOMAIN = "erased.invalid"
 """An anonymised record's email address is random at this reserved domain (RFC 2606), which is
