@@ -9,23 +9,21 @@ import base64
 import datetime as dt
 import json
 import re
-from io import StringIO
 from typing import Any
 
 import http_ece
 import pytest
-import time_machine
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from django.core import mail
-from django.core.management import call_command
 from django.test import Client
 
 from sitbone.clinics.models import AuditEvent
 from sitbone.diary.models import ReminderDelivery, ReminderPreference, SessionLog
 from sitbone.push.models import PushSubscription
 from tests.conftest import World
+from tests.diary.test_reminders import SEVEN_THIRTY, run_command
 from tests.push.conftest import (
     BrowserSubscription,
     Delivery,
@@ -38,12 +36,10 @@ from tests.push.conftest import (
     signed_in,
 )
 
-# Australia/Sydney is UTC+11 in November: 07:30 local is 20:30 UTC the day before.
-SEVEN_THIRTY = dt.datetime(2026, 11, 10, 20, 30, tzinfo=dt.UTC)  # Wednesday 11 Nov locally
-
 
 @pytest.fixture
 def preference(world: World) -> ReminderPreference:
+    """An exercise reminder at 07:00 on Wednesdays; no check-in reminder unless a test sets one."""
     return ReminderPreference.objects.create(
         patient=world.patient,
         clinic=world.clinic,
@@ -52,13 +48,6 @@ def preference(world: World) -> ReminderPreference:
         checkin_time=None,
         email_enabled=True,
     )
-
-
-def run_command(at: dt.datetime) -> str:
-    out = StringIO()
-    with time_machine.travel(at, tick=False):
-        call_command("send_patient_reminders", stdout=out)
-    return out.getvalue()
 
 
 def b64url_decode(text: str) -> bytes:
