@@ -292,6 +292,23 @@ def test_saving_the_same_subscription_again_keeps_one_device(
     assert PushSubscription.objects.count() == 1
 
 
+def test_one_account_turns_notifications_on_for_ten_devices_at_most(
+    world: World, push_service: LocalPushService, vapid: VapidConfig
+) -> None:
+    client = signed_in(world.patient_user)
+    devices = [register(client, browser_subscription(push_service, f"d{n}")) for n in range(10)]
+    eleventh = post_subscription(client, browser_subscription(push_service, "d10").as_json())
+    assert eleventh.status_code == 422
+    assert "Stop them on one you no longer use" in eleventh.json()["error"]
+    assert post_subscription(client, same_device(devices[0])).status_code == 200
+    assert PushSubscription.objects.filter(revoked_at__isnull=True).count() == 10
+
+
+def same_device(device: PushSubscription) -> dict[str, Any]:
+    """A device that is already on may still refresh its keys."""
+    return {"endpoint": device.endpoint, "keys": {"p256dh": device.p256dh, "auth": device.auth}}
+
+
 def test_a_browser_another_patient_subscribes_stops_showing_my_reminders(
     world: World, push_service: LocalPushService, vapid: VapidConfig
 ) -> None:

@@ -74,6 +74,14 @@ def device_label(user_agent: str) -> str:
     return browser or (f"A browser on {system}" if system else "A browser")
 
 
+MAX_ACTIVE_DEVICES = 10
+"""More than anyone uses; it bounds how many addresses one account can make the server POST to."""
+
+
+class TooManyDevices(Exception):
+    """The patient already has MAX_ACTIVE_DEVICES devices with notifications on."""
+
+
 @transaction.atomic
 def push_subscription_save(
     *, actor: User, patient: Patient, endpoint: str, p256dh: str, auth: str, user_agent: str
@@ -85,6 +93,9 @@ def push_subscription_save(
     shared tablet), their reminders stop going to it; their audit trail records that without
     naming who took the browser over.
     """
+    active = PushSubscription.objects.filter(patient=patient, revoked_at__isnull=True)
+    if active.count() >= MAX_ACTIVE_DEVICES and not active.filter(endpoint=endpoint).exists():
+        raise TooManyDevices
     now = timezone.now()
     for previous in (
         PushSubscription.objects.select_related("patient__clinic")

@@ -16,7 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 from sitbone.clinics.access import require_own_patient
 from sitbone.push.forms import UnreadableSubscription, subscription_form_from_json
 from sitbone.push.selectors import push_subscription_for_owner
-from sitbone.push.services import push_available, push_subscription_revoke, push_subscription_save
+from sitbone.push.services import (
+    MAX_ACTIVE_DEVICES,
+    TooManyDevices,
+    push_available,
+    push_subscription_revoke,
+    push_subscription_save,
+)
 from sitbone.web.http import AuthenticatedHttpRequest
 
 
@@ -52,14 +58,23 @@ def subscription_save(request: AuthenticatedHttpRequest) -> JsonResponse:
         )
     if not form.is_valid():
         return JsonResponse({"error": form.first_error()}, status=422)
-    subscription, created = push_subscription_save(
-        actor=request.user,
-        patient=patient,
-        endpoint=form.cleaned_data["endpoint"],
-        p256dh=form.cleaned_data["p256dh"],
-        auth=form.cleaned_data["auth"],
-        user_agent=request.headers.get("User-Agent", ""),
-    )
+    try:
+        subscription, created = push_subscription_save(
+            actor=request.user,
+            patient=patient,
+            endpoint=form.cleaned_data["endpoint"],
+            p256dh=form.cleaned_data["p256dh"],
+            auth=form.cleaned_data["auth"],
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+    except TooManyDevices:
+        return JsonResponse(
+            {
+                "error": f"Notifications are on for {MAX_ACTIVE_DEVICES} devices already. "
+                "Stop them on one you no longer use, then try again."
+            },
+            status=422,
+        )
     return JsonResponse(
         {"id": str(subscription.public_id), "label": subscription.device_label},
         status=201 if created else 200,
