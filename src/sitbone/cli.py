@@ -87,10 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args or args[0] in {"-h", "--help", "help"}:
         print(__doc__)
         return 0
-    args[0] = {"send-reminders": "send_reminders"}.get(args[0], args[0])
-    args[0] = {"export-fhir": "export_fhir"}.get(args[0], args[0])
-    args[0] = {"verify-audit": "verify_audit"}.get(args[0], args[0])
-    args[0] = {"purge-expired": "purge_expired"}.get(args[0], args[0])
+    # `sitbone send-reminders` is the `send_reminders` command: every command answers to both.
+    if not args[0].startswith("-"):
+        args[0] = args[0].replace("-", "_")
     if args[0] == "engine":
         from sitbone.engine.cli import main as engine_main
 
