@@ -13,6 +13,7 @@ class AppointmentAdmin(ClinicScopedAdmin):
     list_display = ("starts_at", "appointment_type", "clinician", "patient", "status", "source")
     list_filter = ("status", "source")
     exclude = ("contact_phone",)
+    patient_field = "patient"
 
 
 @admin.register(AppointmentType, site=clinic_admin_site)
@@ -25,3 +26,5 @@ class ReminderDeliveryAdmin(ClinicScopedAdmin):
     clinic_field = "appointment__clinic"
     list_display = ("appointment", "kind", "status", "attempts", "last_attempt_at", "sent_at")
     list_filter = ("status",)
+    patient_field = "appointment__patient"
+    list_select_related = ("appointment__patient",)

@@ -671,11 +671,11 @@ def diary_week(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def book_for(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "appointments/book_for.html",
-        {"patients": patients_for_booking(actor=request.user)},
+    patients = list(patients_for_booking(actor=request.user))
+    staff_reads_audit(
+        actor=request.user, patients=patients, request=request, what="appointment.book_for_view"
     )
+    return render(request, "appointments/book_for.html", {"patients": patients})
 
 
 @login_required

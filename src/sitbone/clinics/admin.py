@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.contrib.admin.utils import unquote
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from sitbone.clinics.access import staff_context
-from sitbone.clinics.models import AuditCategory, AuditEvent, Invitation, Membership
-from sitbone.clinics.services import audit_record
+from sitbone.clinics.access import staff_context, staff_reads_audit
+from sitbone.clinics.models import AuditEvent, Invitation, Membership
 from sitbone.patients.models import Patient
+
+if TYPE_CHECKING:
+    from sitbone.accounts.models import User
 
 
 class ClinicAdminSite(admin.AdminSite):
@@ -27,9 +30,16 @@ clinic_admin_site = ClinicAdminSite(name="clinic_admin")
 
 
 class ClinicScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Every queryset is cut to the admin's clinic; permissions come from the clinic role."""
+    """Every queryset is cut to the admin's clinic; permissions come from the clinic role.
+
+    Pages that show patients' rows are audited like the workspace: a list writes one read event
+    per patient on the page, a row's own page (and its history) one for the row's patient.
+    """
 
     clinic_field = "clinic"
+    patient_field: str | None = None
+    """How a row reaches its patient ("" for the patient itself); None when rows are not a
+    patient's."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         staff = staff_context(request.user)
@@ -53,12 +63,28 @@ class ClinicScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def patient_of(self, row: Model) -> Patient | None:
+        if self.patient_field is None:
+            return None
+        target: Any = row
+        for step in filter(None, self.patient_field.split("__")):
+            target = getattr(target, step)
+        return target if isinstance(target, Patient) else None
 
-@admin.register(Patient, site=clinic_admin_site)
-class PatientAdmin(ClinicScopedAdmin):
-    list_display = ("full_name", "email", "stage", "created_at")
-    search_fields = ("full_name", "email")
-    exclude = ("thresholds", "screening_answers")
+    def _audit(self, request: HttpRequest, rows: list[Model], what: str) -> None:
+        patients = [p for p in map(self.patient_of, rows) if p is not None]
+        if patients:
+            actor = cast("User", request.user)  # the site admits clinic admins only
+            staff_reads_audit(actor=actor, patients=patients, request=request, what=what)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> Any:
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:
+            self._audit(request, list(changelist.result_list), f"{self.opts.model_name}.admin_list")
+        return response
 
     def change_view(
         self,
@@ -67,17 +93,26 @@ class PatientAdmin(ClinicScopedAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> Any:
-        patient = self.get_queryset(request).filter(pk=object_id).first()
-        if patient is not None:
-            audit_record(
-                category=AuditCategory.READ,
-                action="patient.admin_view",
-                actor=request.user,
-                clinic=patient.clinic,
-                patient=patient,
-                request=request,
-            )
+        row = self.get_object(request, unquote(object_id))
+        if row is not None:
+            self._audit(request, [row], f"{self.opts.model_name}.admin_view")
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> Any:
+        row = self.get_object(request, unquote(object_id))
+        if row is not None:
+            self._audit(request, [row], f"{self.opts.model_name}.admin_history")
+        return super().history_view(request, object_id, extra_context)
+
+
+@admin.register(Patient, site=clinic_admin_site)
+class PatientAdmin(ClinicScopedAdmin):
+    list_display = ("full_name", "email", "stage", "created_at")
+    search_fields = ("full_name", "email")
+    exclude = ("thresholds", "screening_answers")
+    patient_field = ""
 
 
 @admin.register(Membership, site=clinic_admin_site)
@@ -89,9 +124,11 @@ class MembershipAdmin(ClinicScopedAdmin):
 class InvitationAdmin(ClinicScopedAdmin):
     list_display = ("email", "kind", "created_at", "expires_at", "accepted_at")
     exclude = ("token_hash",)
+    patient_field = "patient"
 
 
 @admin.register(AuditEvent, site=clinic_admin_site)
 class AuditEventAdmin(ClinicScopedAdmin):
     list_display = ("at", "category", "action", "actor_email", "patient", "ip_address")
     list_filter = ("category",)
+    patient_field = "patient"

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sitbone.assessments.forms import NoteForm
-from sitbone.clinics.access import patient_for_staff, require_staff
+from sitbone.clinics.access import patient_for_staff, require_staff, staff_reads_audit
 from sitbone.clinics.forms import ClinicSettingsForm, PatientInviteForm, StaffInviteForm
 from sitbone.clinics.models import InvitationKind
 from sitbone.clinics.selectors import (
@@ -42,6 +42,12 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Counts and order cover the whole caseload; one page of rows is drawn (an unknown page
     # number shows the nearest page rather than an error).
     page = Paginator(triage.rows, TRIAGE_PAGE_SIZE).get_page(request.GET.get("page"))
+    staff_reads_audit(
+        actor=request.user,
+        patients=[row.patient for row in page],
+        request=request,
+        what="caseload.view",
+    )
     return render(
         request,
         "clinics/home.html",

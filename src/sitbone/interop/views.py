@@ -9,7 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sitbone.clinics.access import patient_for_staff, require_own_patient, require_staff
+from sitbone.clinics.access import (
+    patient_for_staff,
+    require_own_patient,
+    require_staff,
+    staff_reads_audit,
+)
 from sitbone.clinics.models import AuditCategory
 from sitbone.clinics.services import audit_record
 from sitbone.interop.export import patient_archive
@@ -87,10 +92,17 @@ def clinic_data(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         messages.success(request, "Retention setting saved.")
         return redirect("interop_clinic:data")
+    requests = list(erasure_requests_for_admin(actor=request.user)[:100])
+    staff_reads_audit(
+        actor=request.user,
+        patients=[r.patient for r in requests if r.patient is not None],
+        request=request,
+        what="erasure.list",
+    )
     return render(
         request,
         "interop/clinic_data.html",
-        {"form": form, "requests": erasure_requests_for_admin(actor=request.user)[:100]},
+        {"form": form, "requests": requests},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sitbone.clinics.access import patient_for_staff, require_staff
+from sitbone.clinics.access import patient_for_staff, require_staff, staff_reads_audit
 from sitbone.engine.errors import EngineInputError
 from sitbone.patients.models import Patient
 from sitbone.programmes.forms import (
@@ -164,11 +164,14 @@ def thresholds(request: AuthenticatedHttpRequest, patient_id: str) -> HttpRespon
 @require_GET
 def approvals(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_staff(request.user)
-    return render(
-        request,
-        "programmes/approvals.html",
-        {"decisions": list(decisions_awaiting_approval(actor=request.user))},
+    decisions = list(decisions_awaiting_approval(actor=request.user))
+    staff_reads_audit(
+        actor=request.user,
+        patients=[d.patient for d in decisions],
+        request=request,
+        what="approvals.view",
     )
+    return render(request, "programmes/approvals.html", {"decisions": decisions})
 
 
 @login_required
