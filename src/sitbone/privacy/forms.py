@@ -97,8 +97,8 @@ class PrivacySettingsForm(forms.Form):
         1,
         100,
         label="Years to keep a record after the patient's last activity",
-        help_text="After this, `sitbone purge-expired` deletes or anonymises the record, as set "
-        "under Data and erasure. NSW, for example, asks for 7 years for adults.",
+        help_text="After this, the nightly retention purge deletes or anonymises the record, as "
+        "set under Data and erasure. NSW, for example, asks for 7 years for adults.",
     )
     minors_kept_until_age = _whole_number(
         "The age",
