@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -305,9 +305,7 @@ def emergency_search(*, actor: User, query: str) -> list[Patient]:
     words = query.split()
     if not words:
         return []
-    matches = Patient.objects.filter(clinic=staff.clinic).exclude(
-        email__endswith=f"@{ERASED_EMAIL_DOMAIN}"
-    )
+    matches = live_patients(staff.clinic)
     for word in words[:4]:
         matches = matches.filter(Q(full_name__icontains=word) | Q(email__iexact=word))
     return list(matches.order_by("full_name", "pk")[:10])
@@ -327,7 +325,7 @@ def emergency_accesses_for_admin(*, actor: User) -> QuerySet[EmergencyAccess]:
     return (
         EmergencyAccess.objects.filter(clinic=staff.clinic)
         .select_related("patient", "reviewed_by")
-        .order_by("reviewed_at", "-opened_at", "-id")
+        .order_by(F("reviewed_at").asc(nulls_first=True), "-opened_at", "-id")
     )
 
 
