@@ -207,6 +207,15 @@ def session_log_create(
     programme = Programme.objects.filter(patient=patient, is_current=True).first()
     if programme is None:
         raise ApiError(409, "no_programme", "There is no current programme to log against yet.")
+    prescribed = set(programme.exercises.values_list("exercise_id", flat=True))
+    for index, entry in enumerate(data.entries):
+        if entry.exercise_id not in prescribed:
+            raise ApiError(
+                422,
+                "invalid",
+                f"“{entry.exercise_id}” is not in this patient's current programme.",
+                field=f"body.entries[{index}].exercise_id",
+            )
     try:
         with transaction.atomic():
             session = SessionLog.objects.create(
