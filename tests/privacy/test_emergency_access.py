@@ -268,6 +268,16 @@ def test_the_admin_sees_who_when_why_and_which_patient_and_marks_it_reviewed(
     assert b"Nothing to review" in admin.get("/clinic/privacy/").content
 
 
+def test_accesses_not_yet_reviewed_come_first(world: World) -> None:
+    from sitbone.privacy.services import emergency_access_review
+
+    emergency_access_for(world, expired=True)  # older, not reviewed
+    newer = emergency_access_for(world)
+    emergency_access_review(actor=world.admin, access=newer)
+    listing = signed_in(world.admin).get("/clinic/privacy/emergency-access/").content.decode()
+    assert listing.index("<strong>Not reviewed</strong>") < listing.index("<td>Reviewed ")
+
+
 @pytest.mark.parametrize(
     "role", ["clinician", "unassigned_clinician", "other_clinic_clinician", "patient_user"]
 )

@@ -98,6 +98,9 @@ def test_a_dry_run_lists_what_would_go_and_changes_nothing(world: World, dormant
     dormant.refresh_from_db()
     assert dormant.full_name == "Pat Patient"
     assert not purge_events().exists()
+    from sitbone.interop.models import RetentionPolicy
+
+    assert not RetentionPolicy.objects.exists()  # not even a default setting is written
 
 
 def test_later_activity_restarts_the_period(world: World, dormant: Patient) -> None:
@@ -157,6 +160,7 @@ def test_the_command_for_cron(world: World, dormant: Patient) -> None:
         call_command("purge_expired", "--dry-run", stdout=out)
         assert str(dormant.public_id) in out.getvalue()
         assert "Dry run: 1 would be purged" in out.getvalue()
+        assert "would anonymise record" in out.getvalue()
         assert "Pat Patient" not in out.getvalue()
         assert Patient.objects.get(pk=dormant.pk).full_name == "Pat Patient"
         out = StringIO()
@@ -164,6 +168,7 @@ def test_the_command_for_cron(world: World, dormant: Patient) -> None:
         assert "0 purged" in out.getvalue()
         call_command("purge_expired", stdout=out)
         assert "1 purged, 0 failed" in out.getvalue()
+        assert f"anonymised record {dormant.public_id}" in out.getvalue()
     with pytest.raises(CommandError) as refused:
         call_command("purge_expired", "--clinic", "not-a-clinic")
     assert refused.value.returncode == 2

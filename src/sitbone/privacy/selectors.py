@@ -25,6 +25,7 @@ from sitbone.clinics.access import (
     staff_reads_audit,
 )
 from sitbone.clinics.models import AuditCategory, AuditEvent, Clinic
+from sitbone.interop.models import ErasureMode, RetentionPolicy
 from sitbone.interop.services import ERASED_EMAIL_DOMAIN
 from sitbone.patients.models import Patient
 from sitbone.privacy.models import (
@@ -157,6 +158,13 @@ def patients_without_consent(*, purpose: str) -> QuerySet[Patient]:
 def privacy_settings_for(clinic: Clinic) -> PrivacySettings:
     """The clinic's settings as saved, or the defaults (unsaved) when it never changed them."""
     return PrivacySettings.objects.filter(clinic=clinic).first() or PrivacySettings(clinic=clinic)
+
+
+def erasure_mode_for(clinic: Clinic) -> ErasureMode:
+    """What erasing a record does at this clinic (its retention setting, or the default),
+    read without writing anything."""
+    policy = RetentionPolicy.objects.filter(clinic=clinic).first() or RetentionPolicy(clinic=clinic)
+    return ErasureMode(policy.erasure_mode)
 
 
 # --- Retention -------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from sitbone.clinics.access import AccessDenied, require_staff
 from sitbone.clinics.models import AuditCategory, Clinic, Membership, Role
 from sitbone.clinics.services import audit_record, printable
 from sitbone.interop.models import ErasureMode, ErasureRequest, ErasureStatus
-from sitbone.interop.services import patient_data_erase, retention_policy_for
+from sitbone.interop.services import patient_data_erase
 from sitbone.patients.models import Patient
 from sitbone.privacy.models import (
     OPTIONAL_PURPOSES,
@@ -35,6 +35,7 @@ from sitbone.privacy.models import (
 from sitbone.privacy.selectors import (
     consent_overview,
     consent_text_current,
+    erasure_mode_for,
     live_patients,
     privacy_settings_for,
     purge_due,
@@ -420,13 +421,13 @@ def purge_expired(
     now = now or timezone.now()
     report = PurgeReport(run=uuid.uuid4(), dry_run=dry_run)
     for clinic in clinics if clinics is not None else Clinic.objects.order_by("pk"):
-        mode = ErasureMode(retention_policy_for(clinic).erasure_mode)
+        mode = erasure_mode_for(clinic)
         years = privacy_settings_for(clinic).retention_years
         lines = report.by_clinic.setdefault(clinic.name, [])
         for candidate in purge_due(clinic=clinic, now=now):
             reference = candidate.patient.public_id
             line = (
-                f"{'would ' if dry_run else ''}{mode.value} record {reference} "
+                f"{'would ' + mode.value if dry_run else PURGED[mode]} record {reference} "
                 f"(last activity {candidate.last_activity}, due {candidate.due_on})"
             )
             if dry_run:

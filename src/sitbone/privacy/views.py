@@ -19,7 +19,6 @@ from sitbone.clinics.access import (
     require_staff,
     staff_reads_audit,
 )
-from sitbone.interop.services import retention_policy_for
 from sitbone.privacy.forms import (
     BreachForm,
     CareConsentForm,
@@ -42,6 +41,7 @@ from sitbone.privacy.selectors import (
     emergency_accesses_of,
     emergency_reads_count,
     emergency_search,
+    erasure_mode_for,
     patient_for_emergency_access,
     privacy_settings_for,
     purge_events,
@@ -216,7 +216,7 @@ def clinic_privacy(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "clinic": staff.clinic,
-            "erasure_mode": retention_policy_for(staff.clinic).erasure_mode,
+            "erasure_mode": erasure_mode_for(staff.clinic),
             "due_count": len(due),
             "upcoming": schedule[:10],
             "today": today,
