@@ -6,7 +6,8 @@ to the prompt, headless answers "denied". These tests assert exactly that behavi
 is registered for the whole patient app, and the page then says push is not available (or
 blocked) while email reminders go on. One test stands a scripted PushManager in for the missing
 push service, to prove the page's own script saves and stops a subscription through the real
-views.
+views; another delivers pushes through Chromium's DevTools protocol to run the worker's own
+push handler.
 """
 
 from __future__ import annotations
@@ -189,3 +190,75 @@ def test_the_page_saves_this_devices_subscription_marks_it_and_stops_it(
     assert saved.revoked_at is not None
     assert page.evaluate("localStorage.getItem('scripted-push')") == "off"
     assert page.get_by_role("button", name="Also notify this device").is_visible()
+
+
+class DevTools:
+    """Chromium's DevTools protocol delivers a push message to a worker as its push service
+    would once the browser has decrypted it, so the worker's own handler runs for real."""
+
+    def __init__(self, page: Any, scope: str) -> None:
+        self.session = page.context.new_cdp_session(page)
+        self.registrations: dict[str, str] = {}
+        self.session.on("ServiceWorker.workerRegistrationUpdated", self._seen)
+        self.session.send("ServiceWorker.enable")
+        page.wait_for_function(
+            "scope => navigator.serviceWorker.getRegistration(scope).then(r => !!(r && r.active))",
+            arg=scope,
+        )
+        for _ in range(50):  # the registration event follows `enable` within moments
+            if scope in self.registrations:
+                break
+            page.wait_for_timeout(100)
+        self.registration_id = self.registrations[scope]
+
+    def _seen(self, event: dict[str, Any]) -> None:
+        for registration in event["registrations"]:
+            self.registrations[registration["scopeURL"]] = registration["registrationId"]
+
+    def push(self, origin: str, data: str) -> None:
+        self.session.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": origin, "registrationId": self.registration_id, "data": data},
+        )
+
+
+def notification_after_push(page: Any, devtools: DevTools, data: str, tag: str) -> Any:
+    """Deliver one push and return the notification the worker showed for it (found by tag)."""
+    devtools.push(page.evaluate("location.origin"), data)
+    handle = page.wait_for_function(
+        """tag => navigator.serviceWorker.getRegistration('/me/')
+          .then(r => r.getNotifications({tag: tag}))
+          .then(list => list.length ? {title: list[0].title, body: list[0].body,
+                                       tag: list[0].tag, url: list[0].data.url} : null)""",
+        arg=tag,
+    )
+    return handle.json_value()
+
+
+def test_the_worker_shows_a_pushed_reminder_and_only_ever_links_to_this_site(
+    page: Any, live_server: Any, patient_with_push: str
+) -> None:
+    from sitbone.diary.management.commands.send_patient_reminders import push_messages
+
+    page.context.grant_permissions(["notifications"])
+    sign_in(page, patient_with_push, "a long passphrase")
+    page.goto("/me/reminders/")
+    page.get_by_role("button", name="Also notify this device").wait_for()
+    origin = live_server.url
+    devtools = DevTools(page, f"{origin}/me/")
+
+    checkin = push_messages()["checkin"]
+    shown = notification_after_push(page, devtools, checkin.as_json(), "sitbone-checkin")
+    assert shown == {
+        "title": checkin.title,
+        "body": checkin.body,
+        "tag": "sitbone-checkin",
+        "url": f"{origin}/me/morning/",
+    }
+
+    elsewhere = json.dumps({"title": "Hi", "url": "https://attacker.example/x", "tag": "away"})
+    assert notification_after_push(page, devtools, elsewhere, "away")["url"] == f"{origin}/me/"
+
+    garbled = notification_after_push(page, devtools, "not JSON", "sitbone-reminder")
+    assert garbled["title"] == "Sitbone reminder"
+    assert garbled["url"] == f"{origin}/me/"
