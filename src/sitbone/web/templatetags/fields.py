@@ -10,8 +10,7 @@ from typing import Any
 
 from django import template
 from django.forms.boundfield import BoundWidget
-from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -19,10 +18,15 @@ register = template.Library()
 
 @register.filter
 def choice_input(choice: BoundWidget) -> SafeString:
-    """`{{ choice|choice_input }}` is `{{ choice.tag }}` without the template round trip."""
+    """`{{ choice|choice_input }}` is `{{ choice.tag }}` without the template round trip: the
+    same attributes in the same order (type, name, value, then the widget's own)."""
     data: dict[str, Any] = choice.data
-    attrs: dict[str, Any] = {"type": data["type"], "name": data["name"]}
+    parts = [format_html(' type="{}" name="{}"', data["type"], data["name"])]
     if data["value"] is not None:
-        attrs["value"] = str(data["value"])
-    attrs.update(data["attrs"])
-    return format_html("<input{}>", flatatt(attrs))
+        parts.append(format_html(' value="{}"', data["value"]))
+    for name, value in data["attrs"].items():
+        if value is True:
+            parts.append(format_html(" {}", name))
+        elif value is not False:
+            parts.append(format_html(' {}="{}"', name, value))
+    return format_html("<input{}>", format_html_join("", "{}", ((part,) for part in parts)))
