@@ -261,6 +261,10 @@ SITBONE_PUSH_SERVICES = [
 """Origins a subscription's endpoint may point at (`*.` matches subdomains). The server POSTs to
 these addresses, so an endpoint anywhere else is refused rather than fetched."""
 
+SITBONE_BACKUP_KEY = os.environ.get("SITBONE_BACKUP_KEY", "")
+"""Encrypts every `sitbone backup` (32 bytes, URL-safe base64; `sitbone backup --new-key` makes
+one). Keep a copy away from the backups: without it they cannot be restored."""
+
 SITBONE_DEMO_ALLOWED = True
 """Whether `sitbone seed-demo` may run; production settings turn it off."""
 

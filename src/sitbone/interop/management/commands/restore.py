@@ -1,4 +1,5 @@
-"""`sitbone restore PATH`: bring a backup back. Stop the app first."""
+"""`sitbone restore PATH`: bring an encrypted backup back (SITBONE_BACKUP_KEY must be the key it
+was made with). Stop the app first."""
 
 from __future__ import annotations
 
