@@ -110,7 +110,8 @@ class ClinicScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 @admin.register(Patient, site=clinic_admin_site)
 class PatientAdmin(ClinicScopedAdmin):
     list_display = ("full_name", "email", "stage", "created_at")
-    search_fields = ("full_name", "email")
+    # No search box: the admin's search is a GET form, so a typed name would travel in the
+    # address and into access logs (ASVS 14.2.1). The workspace lists and filters patients.
     exclude = ("thresholds", "screening_answers")
     patient_field = ""
 
