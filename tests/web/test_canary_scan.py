@@ -19,6 +19,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -45,10 +46,9 @@ def leaks(text: str) -> list[str]:
     return [m for m in MARKERS if m in lowered or m in decoded]
 
 
-@pytest.fixture
-def server_log(tmp_path: Path) -> Iterator[Path]:
-    """Everything any logger says at INFO or above goes to a file for the duration."""
-    path = tmp_path / "server.log"
+@contextmanager
+def logs_to_file(path: Path) -> Iterator[Path]:
+    """Everything any logger says at INFO or above goes to the file for the duration."""
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     handler.setLevel(logging.INFO)
@@ -68,6 +68,12 @@ def server_log(tmp_path: Path) -> Iterator[Path]:
             logger.removeHandler(handler)
             logger.setLevel(level)
         handler.close()
+
+
+@pytest.fixture
+def server_log(tmp_path: Path) -> Iterator[Path]:
+    with logs_to_file(tmp_path / "server.log") as path:
+        yield path
 
 
 class Addresses(HTMLParser):
