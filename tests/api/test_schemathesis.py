@@ -256,6 +256,7 @@ def run_object_level_check(live_server: Any, tmp_path: Path) -> subprocess.Compl
         text=True,
         timeout=600,
         check=False,
+        cwd=tmp_path,  # its cache directory goes there, not into the checkout
     )
 
 
