@@ -27,8 +27,10 @@ from sitbone.config.settings import base
 ROUNDS = 9
 """Timed attempts of each kind (after one untimed warm-up pair); medians of nine."""
 
-BAND = (0.5, 2.0)
-"""Known-address median over unknown-address median must fall inside this band."""
+BAND = (2 / 3, 1.5)
+"""Known-address median over unknown-address median must fall inside this band. Equal work
+measures near 1.0; the control (one Argon2id hash on one side only) measured 1.86 on a loaded
+machine, where the request's own work is largest beside the hash, so 1.5 still tells them apart."""
 
 PASSWORD = "the right one, long enough"
 KNOWN = "known.person@harbour.test"
