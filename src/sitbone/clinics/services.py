@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from sitbone.clinics.models import AuditEvent, Clinic, Invitation, Membership
+from sitbone.clinics.models import AuditCategory, AuditEvent, Clinic, Invitation, Membership
 
 if TYPE_CHECKING:
     from sitbone.accounts.models import User
@@ -53,6 +53,18 @@ def audit_record(
         path=printable(request.path if request is not None else "", 300),
         ip_address=client_ip(request),
         detail=printable(detail, 300),
+    )
+
+
+def patient_write_audit(actor: Any, patient: Patient, action: str, detail: str = "") -> None:
+    """Audit a write to one patient's record, in that patient's clinic."""
+    audit_record(
+        category=AuditCategory.WRITE,
+        action=action,
+        actor=actor,
+        clinic=patient.clinic,
+        patient=patient,
+        detail=detail,
     )
 
 

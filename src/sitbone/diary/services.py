@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 
-from sitbone.clinics.models import AuditCategory
-from sitbone.clinics.services import audit_record
+from sitbone.clinics.services import patient_write_audit
 from sitbone.diary.models import (
     CrossTrainingLog,
     DeliveryStatus,
@@ -55,17 +54,6 @@ logger = logging.getLogger(__name__)
 
 class NoProgramme(Exception):
     """The patient has no current programme to log a session against."""
-
-
-def _audit(actor: Any, patient: Patient, action: str, detail: str = "") -> None:
-    audit_record(
-        category=AuditCategory.WRITE,
-        action=action,
-        actor=actor,
-        clinic=patient.clinic,
-        patient=patient,
-        detail=detail,
-    )
 
 
 def session_log_create(
@@ -118,7 +106,7 @@ def session_log_create(
                 )
                 for entry in entries
             )
-            _audit(actor, patient, "session.log", f"session on {performed_on}")
+            patient_write_audit(actor, patient, "session.log", f"session on {performed_on}")
             decision_record(patient=patient, made_on=performed_on)
     except IntegrityError:
         replay = SessionLog.objects.filter(patient=patient, idempotency_key=idempotency_key).first()
@@ -156,7 +144,7 @@ def morning_check_record(
                 pain=pain,
                 stiffness_minutes=stiffness_minutes,
             )
-            _audit(actor, patient, "morning.check", f"check-in on {checked_on}")
+            patient_write_audit(actor, patient, "morning.check", f"check-in on {checked_on}")
             decision = decision_record(patient=patient, made_on=checked_on)
     except IntegrityError:
         first = MorningCheck.objects.get(patient=patient, checked_on=checked_on)
@@ -188,7 +176,7 @@ def sitting_log_create(
         pain_after=pain_after,
         setup=sorted(set(setup)),
     )
-    _audit(actor, patient, "sitting.log")
+    patient_write_audit(actor, patient, "sitting.log")
     return log
 
 
@@ -210,7 +198,7 @@ def cross_training_log_create(
         minutes=minutes,
         pain_during=pain_during,
     )
-    _audit(actor, patient, "cross_training.log")
+    patient_write_audit(actor, patient, "cross_training.log")
     return log
 
 
@@ -234,7 +222,7 @@ def run_log_create(
         pain_during=pain_during,
         pain_after=pain_after,
     )
-    _audit(actor, patient, "run.log")
+    patient_write_audit(actor, patient, "run.log")
     return log
 
 
@@ -247,7 +235,7 @@ def next_morning_pain_record(
         raise ValueError("That log belongs to someone else")
     log.next_morning_pain = pain
     log.save(update_fields=["next_morning_pain"])
-    _audit(actor, patient, f"{type(log).__name__.lower()}.next_morning")
+    patient_write_audit(actor, patient, f"{type(log).__name__.lower()}.next_morning")
 
 
 @transaction.atomic
@@ -270,7 +258,7 @@ def reminder_preference_save(
             "email_enabled": email_enabled,
         },
     )
-    _audit(actor, patient, "reminders.update")
+    patient_write_audit(actor, patient, "reminders.update")
     return preference
 
 

@@ -11,7 +11,7 @@ import json
 import logging
 from dataclasses import asdict, dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import requests
 from django.conf import settings
@@ -21,8 +21,7 @@ from django.utils import timezone
 from py_vapid import Vapid02
 from pywebpush import WebPushException, webpush
 
-from sitbone.clinics.models import AuditCategory
-from sitbone.clinics.services import audit_record
+from sitbone.clinics.services import patient_write_audit
 from sitbone.patients.models import Patient
 from sitbone.push.models import PushSubscription, RevokedBecause
 from sitbone.push.vapid import private_key_from_text
@@ -38,17 +37,6 @@ PUSH_TIMEOUT_SECONDS = 10
 PUSH_TTL_SECONDS = 60 * 60
 """How long a push service keeps a reminder for a device that is offline; an hour-old reminder
 still makes sense, yesterday's does not."""
-
-
-def _audit(actor: Any, patient: Patient, action: str, detail: str = "") -> None:
-    audit_record(
-        category=AuditCategory.WRITE,
-        action=action,
-        actor=actor,
-        clinic=patient.clinic,
-        patient=patient,
-        detail=detail,
-    )
 
 
 BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"))
@@ -104,7 +92,7 @@ def push_subscription_save(
     ):
         previous.revoked_at, previous.revoked_because = now, RevokedBecause.REPLACED
         previous.save(update_fields=["revoked_at", "revoked_because"])
-        _audit(None, previous.patient, "push.replaced", previous.device_label)
+        patient_write_audit(None, previous.patient, "push.replaced", previous.device_label)
     subscription, created = PushSubscription.objects.update_or_create(
         patient=patient,
         endpoint=endpoint,
@@ -122,7 +110,7 @@ def push_subscription_save(
             "device_label": device_label(user_agent),
         },
     )
-    _audit(actor, patient, "push.subscribe", subscription.device_label)
+    patient_write_audit(actor, patient, "push.subscribe", subscription.device_label)
     return subscription, created
 
 
@@ -132,7 +120,7 @@ def push_subscription_revoke(*, actor: User, subscription: PushSubscription) -> 
     subscription.revoked_at = timezone.now()
     subscription.revoked_because = RevokedBecause.PATIENT
     subscription.save(update_fields=["revoked_at", "revoked_because"])
-    _audit(actor, subscription.patient, "push.revoke", subscription.device_label)
+    patient_write_audit(actor, subscription.patient, "push.revoke", subscription.device_label)
 
 
 @dataclass(frozen=True)
