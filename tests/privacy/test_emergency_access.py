@@ -232,11 +232,11 @@ def test_the_search_finds_patients_of_the_clinic_only_and_each_shown_is_an_audit
     care_team_only(world.clinic)
     Patient.objects.create(clinic=world.other_clinic, full_name="Pat Hilltop", email="p@h.test")
     client = signed_in(world.unassigned_clinician)
-    page = client.get("/clinic/emergency-access/", {"q": "pat"})
+    page = client.post("/clinic/emergency-access/", {"q": "pat"})
     assert page.status_code == 200
     assert b"Pat Patient" in page.content and b"Pat Hilltop" not in page.content
     assert reads(world.patient, action="patient.emergency_search").count() == 1
-    short = client.get("/clinic/emergency-access/", {"q": "p"})
+    short = client.post("/clinic/emergency-access/", {"q": "p"})
     assert short.status_code == 400 and b"at least 2 characters" in short.content
 
 

@@ -106,12 +106,13 @@ def my_privacy(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def emergency_start(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Find a patient outside your care team; your own emergency accesses are listed."""
+    """Find a patient outside your care team; your own emergency accesses are listed. The search
+    is posted, so a typed name never travels in an address or an access log."""
     staff = require_staff(request.user)
     limited = staff.care_team_only and not staff.is_admin  # only they need emergency access
-    form = EmergencySearchForm(request.GET if limited and "q" in request.GET else None)
+    form = EmergencySearchForm(request.POST if limited and "q" in request.POST else None)
     found = (
         emergency_search(actor=request.user, query=form.cleaned_data["q"])
         if form.is_bound and form.is_valid()
