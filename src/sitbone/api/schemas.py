@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, get_args
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict, ValidationInfo, field_validator
 
 
 class StrictIn(Schema):
     """Input that refuses unknown fields, so nobody can set what they are not meant to, and text
-    with NUL characters (PostgreSQL cannot store them; nobody types them)."""
+    with NUL characters (PostgreSQL cannot store them; nobody types them). A number field refuses
+    true and false, which Python would otherwise take as 1 and 0."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -25,6 +26,17 @@ class StrictIn(Schema):
     def _no_nul(cls, value: Any) -> Any:
         if isinstance(value, str) and "\x00" in value:
             raise ValueError("Text must not contain NUL characters.")
+        return value
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_true_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, bool) and info.field_name:
+            annotation = cls.model_fields[info.field_name].annotation
+            if annotation is int or (
+                int in get_args(annotation) and bool not in get_args(annotation)
+            ):
+                raise ValueError("Enter a number, not true or false.")
         return value
 
 

@@ -186,16 +186,24 @@ def clinic_today(patient: Patient) -> dt.date:
     return timezone.now().astimezone(zoneinfo.ZoneInfo(patient.clinic.time_zone)).date()
 
 
-def _not_in_future(day: dt.date, patient: Patient, field: str) -> None:
+EARLIEST_DAY = dt.date(2000, 1, 1)
+"""No diary entry or measure is older than this (the forms' limit too): 0001-01-01 is a typo."""
+
+
+def check_day(day: dt.date, patient: Patient, field: str) -> None:
     if day > clinic_today(patient):
         raise ApiError(422, "invalid", "The date cannot be in the future.", field=field)
+    if day < EARLIEST_DAY:
+        raise ApiError(
+            422, "invalid", "Enter a date between 1 January 2000 and today.", field=field
+        )
 
 
 def session_log_create(
     *, actor: Any, patient: Patient, data: SessionLogCreateIn, idempotency_key: str | None
 ) -> SessionLog:
     """Store a session the patient logged through the API, with its exercises."""
-    _not_in_future(data.performed_on, patient, "body.performed_on")
+    check_day(data.performed_on, patient, "body.performed_on")
     for index, entry in enumerate(data.entries):
         if entry.exercise_id not in EXERCISES:
             raise ApiError(
@@ -259,7 +267,7 @@ def morning_check_create(
     *, actor: Any, patient: Patient, data: MorningCheckCreateIn
 ) -> MorningCheck:
     """Store the patient's next-morning load test; one per morning."""
-    _not_in_future(data.checked_on, patient, "body.checked_on")
+    check_day(data.checked_on, patient, "body.checked_on")
     try:
         with transaction.atomic():
             check = MorningCheck.objects.create(

@@ -450,7 +450,9 @@ def questionnaire_question(
     item = definition.items[number - 1]
     answers = saved_answers(request.session, instrument)
     form = ItemForm(
-        request.POST or None,
+        # Not `request.POST or None`: an empty POST must be a bound form, so that it is told
+        # to choose an answer instead of getting the blank question back with a 400.
+        request.POST if request.method == "POST" else None,
         item=item,
         initial=ItemForm.initial_for(item, answers.get(item.id)),
     )

@@ -13,6 +13,7 @@ from sitbone.api.presenters import measure_out
 from sitbone.api.routers import READ_ERRORS, WRITE_ERRORS
 from sitbone.api.schemas import MeasureCreatedOut, MeasureCreateIn, MeasureOut, MeasurePageOut
 from sitbone.api.scoping import patient_for, record_for
+from sitbone.api.services import check_day
 from sitbone.measures.models import MeasureResult
 from sitbone.measures.services import measure_record
 
@@ -71,6 +72,7 @@ def measure_create(
     principal = principal_of(request)
     require_staff_principal(principal, Scope.CLINICAL_WRITE)
     patient = patient_for(principal, patient_id, request, "api.measure.create")
+    check_day(payload.taken_on, patient, "body.taken_on")
     result, scored = measure_record(
         actor=principal.actor,
         patient=patient,
