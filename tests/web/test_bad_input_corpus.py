@@ -192,6 +192,30 @@ FORMS = [
         },
         accepts={"run-minutes": ELEVEN, "run-ladder_step": BLANK},
     ),
+    Form(
+        "reminders",
+        "patient",
+        me("reminders/"),
+        lambda w: {
+            "session_time": "07:30",
+            "session_days": ["1", "3"],
+            "checkin_time": "06:45",
+            "email_enabled": "on",
+        },
+        accepts={
+            "session_time": BLANK,
+            "session_days": BLANK,
+            "checkin_time": BLANK,
+            "email_enabled": ANYTHING,
+        },
+    ),
+    Form(
+        "progress report",
+        "clinician",
+        record("reports/"),
+        lambda w: {"audience": "referrer", "summary": "Sitting tolerance up to 40 minutes."},
+        accepts={"summary": TEXT_PAYLOADS - {"empty", "1 MB", "control"}},
+    ),
     Form("LEFS question", "patient", me("questionnaires/lefs/1/"), lambda w: {"answer": "3"}),
     Form(
         "assessment",
@@ -325,7 +349,7 @@ def judge_form(
                 tally.accepted.append(where)
                 if label == "script":
                     shown = form.shows(world) if form.shows else response["Location"]
-                    page = client.get(shown).content.decode()
+                    page = client.get(shown).content.decode(errors="replace")
                     if SCRIPT in page:
                         tally.failures.append(f"{where}: the stored script renders raw")
                     elif form.shows and "&lt;script&gt;alert(1)&lt;/script&gt;" not in page:
