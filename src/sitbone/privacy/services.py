@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from sitbone.clinics.access import AccessDenied, require_staff
 from sitbone.clinics.models import AuditCategory, Clinic, Membership, Role
-from sitbone.clinics.services import audit_record, printable
+from sitbone.clinics.services import audit_record, patient_write_audit, printable
 from sitbone.interop.models import ErasureMode, ErasureRequest, ErasureStatus
 from sitbone.interop.services import patient_data_erase
 from sitbone.patients.models import Patient
@@ -79,13 +79,11 @@ def consent_to_care_record(*, actor: Any, patient: Patient, source: str) -> Cons
     record = _consent_write(
         actor=actor, patient=patient, purpose=ConsentPurpose.CARE, given=True, source=source
     )
-    audit_record(
-        category=AuditCategory.WRITE,
-        action="consent.given",
-        actor=actor,
-        clinic=patient.clinic,
-        patient=patient,
-        detail=f"terms of care version {record.text.version} agreed ({source})",
+    patient_write_audit(
+        actor,
+        patient,
+        "consent.given",
+        f"terms of care version {record.text.version} agreed ({source})",
     )
     return record
 
@@ -113,13 +111,11 @@ def consent_choices_save(
         if overview.state(purpose).given != given
     ]
     if records:
-        audit_record(
-            category=AuditCategory.WRITE,
-            action="consent.update",
-            actor=actor,
-            clinic=patient.clinic,
-            patient=patient,
-            detail="; ".join(
+        patient_write_audit(
+            actor,
+            patient,
+            "consent.update",
+            "; ".join(
                 f"{r.purpose} {'given' if r.given else 'withdrawn'} (v{r.text.version})"
                 for r in records
             ),
@@ -218,13 +214,8 @@ def emergency_access_open(
             opened_at=now,
             expires_at=now + dt.timedelta(hours=hours),
         )
-        audit_record(
-            category=AuditCategory.WRITE,
-            action="emergency_access.open",
-            actor=actor,
-            clinic=patient.clinic,
-            patient=patient,
-            detail=f"{access.audit_detail} opened for {hours} h",
+        patient_write_audit(
+            actor, patient, "emergency_access.open", f"{access.audit_detail} opened for {hours} h"
         )
         transaction.on_commit(
             lambda: _emergency_access_tell_admins(access, review_link), robust=True

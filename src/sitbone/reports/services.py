@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from sitbone.clinics.models import AuditCategory
-from sitbone.clinics.services import audit_record
+from sitbone.clinics.services import patient_write_audit
 from sitbone.engine.thresholds import Thresholds
 from sitbone.patients.models import Patient
 from sitbone.reports.models import ProgressReport
@@ -37,14 +36,7 @@ def progress_report_create(
     report.pdf = _draw_progress_report(report)
     with transaction.atomic():
         report.save()
-        audit_record(
-            category=AuditCategory.WRITE,
-            action="report.create",
-            actor=actor,
-            clinic=patient.clinic,
-            patient=patient,
-            detail=f"progress report for {audience}",
-        )
+        patient_write_audit(actor, patient, "report.create", f"progress report for {audience}")
     return report
 
 
