@@ -127,10 +127,14 @@ def test_tokens_are_stored_hashed(hours: World) -> None:
     assert len(feed.token_hash) == 64
 
 
-def test_an_unknown_action_on_the_calendar_page_is_refused(hours: World) -> None:
+def test_an_unknown_action_on_the_calendar_page_is_refused_with_a_message(hours: World) -> None:
     client = Client()
     client.force_login(hours.clinician)
-    assert client.post(reverse("appointments:calendar"), {"action": "steal"}).status_code == 400
+    for data in ({"action": "steal"}, {}):
+        response = client.post(reverse("appointments:calendar"), data)
+        assert response.status_code == 400
+        assert "There is a problem" in response.content.decode()
+        assert "Choose one of the buttons" in response.content.decode()
     assert CalendarFeed.objects.count() == 0
 
 

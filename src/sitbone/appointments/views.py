@@ -549,8 +549,7 @@ def calendar_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         patient = require_own_patient(request.user)
         clinic, owner = patient.clinic, {"patient": patient}
-    address = ""
-    status = 200
+    address = error = ""
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "issue":
@@ -561,16 +560,17 @@ def calendar_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, "Your calendar address is turned off.")
             return redirect("appointments:calendar")
         else:
-            status = 400
+            error = "Choose one of the buttons: make a calendar address, or turn it off."
     return render(
         request,
         "appointments/calendar.html",
         {
             "feed": calendar_feed_live(actor=request.user, **owner),
             "address": address,
+            "error": error,
             "as_staff": staff is not None,
         },
-        status=status,
+        status=400 if error else 200,
     )
 
 
