@@ -180,9 +180,11 @@ def test_a_patient_who_never_agreed_can_agree_to_the_terms_on_the_privacy_page(
     assert b"You agreed on" in client.get("/me/privacy/").content
 
 
-def test_an_unknown_form_is_refused_and_changes_nothing(world: World) -> None:
+def test_an_unknown_form_is_refused_with_a_message_and_changes_nothing(world: World) -> None:
     response = signed_in(world.patient_user).post("/me/privacy/", {"form": "everything"})
     assert response.status_code == 400
+    assert b"There is a problem" in response.content
+    assert b"We could not tell what you sent" in response.content
     assert not ConsentRecord.objects.exists()
 
 

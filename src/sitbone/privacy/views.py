@@ -73,10 +73,12 @@ def my_privacy(request: AuthenticatedHttpRequest) -> HttpResponse:
     posted = request.POST if request.method == "POST" else None
     which = request.POST.get("form", "choices") if posted is not None else None
     choices = ConsentChoicesForm(
-        posted if which == "choices" else None,
+        posted if which not in (None, "care") else None,
         texts=texts,
         initial={p: overview.state(p).given for p in OPTIONAL_PURPOSES},
     )
+    if which not in (None, "choices", "care"):  # not one of this page's forms
+        choices.add_error(None, "We could not tell what you sent. Check your choices and save.")
     care = CareConsentForm(
         posted if which == "care" else None, text=overview.state(ConsentPurpose.CARE).text
     )
