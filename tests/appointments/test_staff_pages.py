@@ -66,6 +66,8 @@ def test_a_clinician_sets_their_weekly_hours(world: World, frozen: Any) -> None:
         (hours_post(**{"hours-start_time": "09:10"}), "Choose a time on the quarter hour"),
         (hours_post(**{"hours-start_time": "nine"}), "Enter a time like 09:00"),
         (hours_post(**{"hours-weekday": "9"}), "Choose a day of the week"),
+        ({"hours-start_time": "09:00", "hours-end_time": "12:30"}, "Choose a day"),
+        ({}, "Choose a day"),
     ],
 )
 def test_bad_hours_are_refused_with_a_message(
@@ -116,6 +118,7 @@ def test_leave_for_whole_days_and_an_extra_session(world: World, frozen: Any) ->
         ),
         ({"exception-start_time": "09:00"}, "Enter both times, or neither"),
         ({"exception-first_day": ""}, "Enter the date"),
+        ({"exception-kind": "holiday"}, "Choose leave or an extra session"),
     ],
 )
 def test_bad_exceptions_are_refused_with_a_message(
@@ -124,6 +127,16 @@ def test_bad_exceptions_are_refused_with_a_message(
     response = client_for(world.clinician).post(availability_url(world), exception_post(**changes))
     assert response.status_code == 400
     assert message in response.content.decode()
+    assert AvailabilityException.objects.count() == 0
+
+
+def test_an_exception_without_its_kind_is_still_the_exception_form(
+    world: World, frozen: Any
+) -> None:
+    data = {k: v for k, v in exception_post().items() if k != "exception-kind"}
+    response = client_for(world.clinician).post(availability_url(world), data)
+    assert response.status_code == 400
+    assert "Choose leave or an extra session" in response.content.decode()
     assert AvailabilityException.objects.count() == 0
 
 

@@ -207,7 +207,14 @@ class WorkingHoursForm(forms.Form):
 
 
 class AvailabilityExceptionForm(forms.Form):
-    kind = forms.ChoiceField(label="What kind of change", choices=ExceptionKind.choices)
+    kind = forms.ChoiceField(
+        label="What kind of change",
+        choices=ExceptionKind.choices,
+        error_messages={
+            "required": "Choose leave or an extra session",
+            "invalid_choice": "Choose leave or an extra session",
+        },
+    )
     first_day = forms.DateField(
         label="Date (or first day)",
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -788,8 +788,10 @@ def availability_edit(request: AuthenticatedHttpRequest, clinician_id: Any) -> H
     zone = clinic_zone(clinic)
     today = clinic_today(clinic)
     post = request.POST if request.method == "POST" else None
-    posted_hours = post is not None and "hours-weekday" in post
-    posted_exception = post is not None and "exception-kind" in post
+    removing = post is not None and ("remove_hours" in post or "remove_exception" in post)
+    posted_exception = post is not None and any(key.startswith("exception-") for key in post)
+    # Anything else posted is the working-hours form, so a missing field gets its message.
+    posted_hours = post is not None and not (removing or posted_exception)
     hours_form = WorkingHoursForm(post if posted_hours else None, prefix="hours")
     exception_form = AvailabilityExceptionForm(
         post if posted_exception else None, zone=zone, today=today, prefix="exception"
