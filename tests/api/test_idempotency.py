@@ -58,8 +58,8 @@ def test_the_same_key_with_another_body_is_refused(world: World, patient_api: Ap
 
 
 def test_a_duplicate_while_the_first_is_running_gets_409(world: World, patient_api: Api) -> None:
+    from sitbone.api.idempotency import request_fingerprint
     from sitbone.api.models import IdempotencyRecord
-    from sitbone.api.services import request_fingerprint
     from sitbone.diary.models import SessionLog
 
     path = f"/api/v1{sessions_path(world)}"

@@ -112,7 +112,8 @@ def test_two_concurrent_submits_with_one_key_store_one_session(
         thread.start()
     for thread in threads:
         thread.join()
-    assert statuses == [302, 302]
+    # The second is told 409 while the first is being saved, or replayed the first's redirect.
+    assert sorted(statuses) in ([302, 302], [302, 409])
     assert SessionLog.objects.filter(patient=world.patient).count() == 1
     assert SessionEntry.objects.count() == programme.exercises.count()
 

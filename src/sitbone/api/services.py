@@ -1,9 +1,8 @@
-"""Writes for the API: tokens (made, used, revoked) and the idempotency of API writes."""
+"""Writes for the API: tokens (made, used, revoked), diary writes and their idempotency."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import secrets
 import zoneinfo
@@ -15,7 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sitbone.api.errors import ApiError
-from sitbone.api.models import ApiToken, IdempotencyRecord, Scope
+from sitbone.api.idempotency import KeyConflict, run_once
+from sitbone.api.models import ApiToken, Scope
 from sitbone.clinics.models import AuditCategory, Clinic
 from sitbone.clinics.services import audit_record, token_digest
 from sitbone.diary.models import MorningCheck, SessionEntry, SessionLog
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 TOKEN_PREFIX = "sbt_"  # noqa: S105 - the public marker of a Sitbone token, not a secret
 LAST_USED_EVERY = dt.timedelta(minutes=1)
-IDEMPOTENCY_DAYS = 1
 
 
 def api_token_create(
@@ -111,11 +110,6 @@ def api_token_for_secret(secret: str) -> ApiToken | None:
     return token
 
 
-def request_fingerprint(*, method: str, path: str, body: Any) -> str:
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
-
-
 def idempotent_write(
     *,
     owner: str,
@@ -124,56 +118,31 @@ def idempotent_write(
     patient: Patient | None,
     write: Callable[[], tuple[int, dict[str, Any]]],
 ) -> tuple[int, dict[str, Any], bool]:
-    """Run `write` once per (owner, key): (status, body, replayed).
+    """Run `write` once per (owner, key): (status, body, replayed), as `run_once` explains.
 
-    - first time: the key is claimed in its own committed transaction, the write runs, and its
-      answer is stored with the claim;
-    - the same key and the same request again: the stored answer, `replayed` true;
-    - the same key with a different request: 422 `idempotency_key_reused`;
-    - the same key while the first is still running: 409 `idempotency_in_progress`.
-    A write that fails releases the key, so a corrected retry may use it again.
+    Conflicts answer as the API does: the same key with a different request is 422
+    `idempotency_key_reused`; the same key while the first is still running is 409
+    `idempotency_in_progress`.
     """
     if key is None:
         status, body = write()
         return status, body, False
-    stale = timezone.now() - dt.timedelta(days=IDEMPOTENCY_DAYS)
-    IdempotencyRecord.objects.filter(owner=owner, created_at__lt=stale).delete()
     try:
-        with transaction.atomic():
-            record = IdempotencyRecord.objects.create(
-                owner=owner, key=key, request_hash=fingerprint, patient=patient
-            )
-    except IntegrityError:
-        existing = IdempotencyRecord.objects.filter(owner=owner, key=key).first()
-        if existing is None:  # released by a failing first attempt just now
-            raise ApiError(
-                409,
-                "idempotency_in_progress",
-                "A request with this Idempotency-Key is being processed. Retry shortly.",
-                field="header.Idempotency-Key",
-            ) from None
-        if existing.request_hash != fingerprint:
+        return run_once(owner=owner, key=key, fingerprint=fingerprint, patient=patient, write=write)
+    except KeyConflict as conflict:
+        if conflict.reused:
             raise ApiError(
                 422,
                 "idempotency_key_reused",
                 "This Idempotency-Key was already used for a different request.",
                 field="header.Idempotency-Key",
             ) from None
-        if existing.status_code is None or existing.response is None:
-            raise ApiError(
-                409,
-                "idempotency_in_progress",
-                "A request with this Idempotency-Key is being processed. Retry shortly.",
-                field="header.Idempotency-Key",
-            ) from None
-        return existing.status_code, existing.response, True
-    try:
-        status, body = write()
-    except BaseException:
-        IdempotencyRecord.objects.filter(pk=record.pk).delete()
-        raise
-    IdempotencyRecord.objects.filter(pk=record.pk).update(status_code=status, response=body)
-    return status, body, False
+        raise ApiError(
+            409,
+            "idempotency_in_progress",
+            "A request with this Idempotency-Key is being processed. Retry shortly.",
+            field="header.Idempotency-Key",
+        ) from None
 
 
 def json_ready(body: dict[str, Any]) -> dict[str, Any]:

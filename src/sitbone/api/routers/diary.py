@@ -9,6 +9,7 @@ from ninja.params.functions import Header
 from sitbone.api import services
 from sitbone.api.auth import Principal, principal_of, require_scope
 from sitbone.api.errors import ApiError
+from sitbone.api.idempotency import request_fingerprint
 from sitbone.api.models import Scope
 from sitbone.api.pagination import PageQuery, date_filtered, page
 from sitbone.api.presenters import morning_check_out, session_out
@@ -121,7 +122,7 @@ def session_create(
         services.idempotent_write(
             owner=principal.owner,
             key=idempotency_key,
-            fingerprint=services.request_fingerprint(
+            fingerprint=request_fingerprint(
                 method="POST", path=request.path, body=payload.model_dump(mode="json")
             ),
             patient=patient,
@@ -187,7 +188,7 @@ def morning_check_create(
         services.idempotent_write(
             owner=principal.owner,
             key=idempotency_key,
-            fingerprint=services.request_fingerprint(
+            fingerprint=request_fingerprint(
                 method="POST", path=request.path, body=payload.model_dump(mode="json")
             ),
             patient=patient,

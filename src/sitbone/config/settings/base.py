@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "sitbone.accounts.middleware.StaffMfaMiddleware",
     "sitbone.web.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
+    "sitbone.web.idempotency.IdempotentPostMiddleware",
 ]
 
 ROOT_URLCONF = "sitbone.config.urls"

@@ -6,6 +6,7 @@ option's own data (type, name, value, id, checked, required, aria attributes).""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import template
@@ -30,3 +31,10 @@ def choice_input(choice: BoundWidget) -> SafeString:
         elif value is not False:
             parts.append(format_html(' {}="{}"', name, value))
     return format_html("<input{}>", format_html_join("", "{}", ((part,) for part in parts)))
+
+
+@register.simple_tag
+def idempotency_field() -> SafeString:
+    """`{% idempotency_field %}`: a fresh key for one form, so sending it twice stores it once
+    (see `sitbone.web.idempotency`)."""
+    return format_html('<input type="hidden" name="idempotency_key" value="{}">', uuid.uuid4().hex)
