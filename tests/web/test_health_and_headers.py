@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+from django.db import connection
 from django.test import Client
 
 
@@ -18,11 +20,8 @@ def test_pages_carry_a_strict_content_security_policy(db: None) -> None:
     assert response["X-Frame-Options"] == "DENY"
 
 
+@pytest.mark.sqlite
 def test_sqlite_runs_with_the_durable_settings(db: None) -> None:
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return
     with connection.cursor() as cursor:
         values = {
             pragma: cursor.execute(f"PRAGMA {pragma}").fetchone()[0]
@@ -35,3 +34,25 @@ def test_sqlite_runs_with_the_durable_settings(db: None) -> None:
         "busy_timeout": 10000,
     }
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+@pytest.mark.pg
+def test_postgresql_runs_with_its_durable_defaults(db: None) -> None:
+    """A commit is on disk before Sitbone acknowledges it: nothing has been traded for speed."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL variant: set DATABASE_URL to a PostgreSQL database to run it")
+    with connection.cursor() as cursor:
+        values = {}
+        for setting in ("fsync", "synchronous_commit", "full_page_writes", "wal_level"):
+            cursor.execute(f"SHOW {setting}")
+            values[setting] = cursor.fetchone()[0]
+        cursor.execute("SELECT current_setting('default_transaction_isolation')")
+        isolation = cursor.fetchone()[0]
+    assert values == {
+        "fsync": "on",
+        "synchronous_commit": "on",
+        "full_page_writes": "on",
+        "wal_level": "replica",
+    }
+    assert isolation == "read committed"
+    assert connection.settings_dict["AUTOCOMMIT"] is True
