@@ -260,6 +260,23 @@ def test_bad_slot_input_answers_400_and_writes_nothing(
     assert Appointment.objects.count() == 0
 
 
+@pytest.mark.parametrize("stamp", ["000101010000", "999912312345"])
+def test_a_slot_of_the_right_shape_centuries_away_is_refused_with_a_message(
+    hours: World, frozen: Any, stamp: str
+) -> None:
+    token = f"{hours.clinician.public_id.hex}-{stamp}"
+    staff_url = reverse("appointments:staff_book", args=[hours.patient.public_id])
+    for client, url, data in (
+        (client_for(hours.patient_user), book_url(hours), {"slot": token}),
+        (client_for(hours.clinician), staff_url, {"slot": token, "repeat": "0", "count": "1"}),
+        (client_for(hours.clinician), staff_url, {"slot": token, "repeat": "2", "count": "6"}),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 400
+        assert "Choose one of the times shown" in response.content.decode()
+    assert Appointment.objects.count() == 0
+
+
 def test_a_bad_date_in_the_search_answers_400(hours: World, frozen: Any) -> None:
     response = client_for(hours.patient_user).get(
         f"{reverse('appointments:book_review')}?day=2026-02-31"

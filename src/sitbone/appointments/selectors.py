@@ -182,11 +182,15 @@ def slot_token(clinician_public_id: uuid.UUID, starts_at: datetime) -> str:
 
 
 def parse_slot_token(value: str) -> tuple[uuid.UUID, datetime] | None:
+    """The clinician and start a slot token names; None for anything else, including a start
+    outside this century, which no page offers (and which local-day arithmetic cannot hold)."""
     try:
         hex_id, stamp = value.split("-")
-        return uuid.UUID(hex=hex_id), datetime.strptime(stamp + "+0000", "%Y%m%d%H%M%z")
+        starts_at = datetime.strptime(stamp + "+0000", "%Y%m%d%H%M%z")
+        clinician = uuid.UUID(hex=hex_id)
     except ValueError:
         return None
+    return (clinician, starts_at) if 2000 <= starts_at.year < 2100 else None
 
 
 def bookable_clinicians(*, actor: Any, clinic: Clinic) -> list[User]:
