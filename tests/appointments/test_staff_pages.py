@@ -119,6 +119,8 @@ def test_leave_for_whole_days_and_an_extra_session(world: World, frozen: Any) ->
         ({"exception-start_time": "09:00"}, "Enter both times, or neither"),
         ({"exception-first_day": ""}, "Enter the date"),
         ({"exception-kind": "holiday"}, "Choose leave or an extra session"),
+        ({"exception-first_day": "9999-12-31"}, "Enter a date within the next two years"),
+        ({"exception-first_day": "2028-06-10"}, "Enter a date within the next two years"),
     ],
 )
 def test_bad_exceptions_are_refused_with_a_message(

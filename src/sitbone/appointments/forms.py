@@ -250,6 +250,8 @@ class AvailabilityExceptionForm(forms.Form):
                 self.add_error(name, error)
         if first < self.today:
             self.add_error("first_day", "Enter today or a later date")
+        elif (first - self.today).days > 2 * 366:
+            self.add_error("first_day", "Enter a date within the next two years")
         if last < first:
             self.add_error("last_day", "The last day must be on or after the first day")
         elif (last - first).days > 366:
