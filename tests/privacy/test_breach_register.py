@@ -78,6 +78,8 @@ def test_numbers_count_up_per_clinic(world: World) -> None:
         ({"description": ""}, "Describe what happened"),
         ({"discovered_at": "yesterday"}, "Enter a date and time"),
         ({"discovered_at": "2999-01-01T09:00"}, "The date cannot be in the future"),
+        ({"discovered_at": "0001-01-01T00:00"}, "Enter a date in 2000 or later"),
+        ({"regulator_notified_at": "1999-12-31T23:59"}, "Enter a date in 2000 or later"),
         ({"affected_count": "-3"}, "cannot be negative"),
         ({"status": "hushed-up"}, "Select a status"),
         ({"notifiable": "yes"}, "Select the scheme the breach is notifiable under"),

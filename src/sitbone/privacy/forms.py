@@ -160,6 +160,8 @@ class EmergencyAccessForm(forms.Form):
 # --- Breach register -------------------------------------------------------------------------
 
 MAX_LISTED_PATIENTS = 500
+EARLIEST_YEAR = 2000
+"""No breach of a Sitbone register happened earlier (and year 1 cannot be stored in UTC)."""
 
 
 class BreachForm(forms.Form):
@@ -313,6 +315,8 @@ class BreachForm(forms.Form):
             value = data.get(name)
             if value is not None and value > now:
                 self.add_error(name, "The date cannot be in the future")
+            elif value is not None and value.year < EARLIEST_YEAR:
+                self.add_error(name, f"Enter a date in {EARLIEST_YEAR} or later")
         for name in ("regulator_notified_at", "individuals_notified_at"):
             value = data.get(name)
             if value is not None and discovered is not None and value < discovered:
