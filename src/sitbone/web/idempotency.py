@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from sitbone.api.idempotency import KeyConflict, request_fingerprint, run_once
-from sitbone.patients.models import Patient
+from sitbone.clinics.access import own_patient_record
 
 FIELD = "idempotency_key"
 KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -55,7 +55,7 @@ class IdempotentPostMiddleware:
         key = request.headers.get("Idempotency-Key") or request.POST.get(FIELD)
         if not key:
             return self.get_response(request)
-        patient = Patient.objects.filter(user=request.user).first()
+        patient = own_patient_record(request.user)
         if patient is None:
             return self.get_response(request)
         if not KEY.fullmatch(key):
