@@ -1,7 +1,10 @@
+import datetime as dt
 from collections import OrderedDict
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitbone.engine import COMMANDS, EngineInputError, run
 from sitbone.engine.bench import decisions_per_second, realistic_documents
@@ -270,3 +273,127 @@ def test_session_rows_may_be_any_mapping_not_only_dicts():
 def test_dates_must_be_written_year_month_day(date):
     sessions = [DECIDE["sessions"][0] | {"date": date}]
     assert error_of("decide", with_changes(DECIDE, sessions=sessions)).field == "sessions[0].date"
+
+
+# --- session rows: the quick reading of plain rows explains exactly what the full check explains --
+
+MISSING = object()
+EXPECTED_KEYS = "expected one of: completed, date, next_morning_pain, pain_after, pain_during"
+YYYY_MM_DD = "date must be a calendar date written YYYY-MM-DD"
+PAIN_0_10 = "must be a whole number from 0 to 10"
+
+
+# Messages recorded from the engine before session rows had a quick route of their own.
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"pain_during": True}, "pain_during", f"pain_during {PAIN_0_10}; got true"),
+        ({"pain_after": 11}, "pain_after", f"pain_after {PAIN_0_10}; got 11"),
+        ({"next_morning_pain": -1}, "next_morning_pain", f"next_morning_pain {PAIN_0_10}; got -1"),
+        ({"pain_during": 2.0}, "pain_during", f"pain_during {PAIN_0_10}; got 2.0"),
+        ({"pain_after": 2.5}, "pain_after", f"pain_after {PAIN_0_10}; got 2.5"),
+        ({"pain_during": Decimal(2)}, "pain_during", f"pain_during {PAIN_0_10}; got 2"),
+        ({"pain_after": "2"}, "pain_after", f'pain_after {PAIN_0_10}; got "2"'),
+        ({"pain_during": []}, "pain_during", f"pain_during {PAIN_0_10}; got a list"),
+        (
+            {"next_morning_pain": True},
+            "next_morning_pain",
+            f"next_morning_pain {PAIN_0_10}; got true",
+        ),
+        ({"pain_during": None}, "pain_during", f"pain_during {PAIN_0_10}; got null"),
+        ({"completed": 10}, "completed", "completed must be true or false; got 10"),
+        ({"completed": None}, "completed", "completed must be true or false; got null"),
+        ({"pain_after": MISSING}, "pain_after", "pain_after is required"),
+        ({"mood": "fine"}, "mood", f'unknown field "mood"; {EXPECTED_KEYS}'),
+        ({"completed": MISSING, "mood": "fine"}, "mood", f'unknown field "mood"; {EXPECTED_KEYS}'),
+        ({"": 1}, "", f'unknown field ""; {EXPECTED_KEYS}'),
+        ({"date": "2026-02-30"}, "date", f'{YYYY_MM_DD}; got "2026-02-30"'),
+        ({"date": "2026-11-04T00:00"}, "date", f'{YYYY_MM_DD}; got "2026-11-04T00:00"'),
+        ({"date": None}, "date", f"{YYYY_MM_DD}; got null"),
+        ({"date": 20261104}, "date", f"{YYYY_MM_DD}; got 20261104"),
+        ({"date": []}, "date", f"{YYYY_MM_DD}; got a list"),
+        ({"date": dt.datetime(2026, 11, 4)}, "date", f"{YYYY_MM_DD}; got 2026-11-04 00:00:00"),  # noqa: DTZ001
+        (
+            {"pain_during": 11, "pain_after": True},
+            "pain_during",
+            f"pain_during {PAIN_0_10}; got 11",
+        ),
+        ({"date": "x", "pain_during": 11}, "date", f'{YYYY_MM_DD}; got "x"'),
+        ({"date": "x", "pain_during": MISSING}, "pain_during", "pain_during is required"),
+    ],
+)
+def test_a_bad_session_row_is_explained_word_for_word(change, field, message):
+    error = error_of("decide", with_changes(DECIDE, sessions=[DECIDE["sessions"][0], row(change)]))
+    assert (error.field, error.message) == (f"sessions[1].{field}".rstrip("."), message)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"next_morning_pain": None},
+        {"next_morning_pain": MISSING},
+        {"completed": MISSING},
+        {"completed": False},
+        {"date": dt.date(2026, 11, 4)},
+    ],
+)
+def test_a_session_row_may_leave_out_what_is_optional_or_carry_a_date(change):
+    sessions = [DECIDE["sessions"][0], row(change)]
+    expected = run("decide", with_changes(DECIDE, sessions=[OrderedDict(s) for s in sessions]))
+    assert run("decide", with_changes(DECIDE, sessions=sessions)) == expected
+
+
+def test_a_session_row_that_is_not_an_object_is_named():
+    error = error_of("decide", with_changes(DECIDE, sessions=[DECIDE["sessions"][0], None]))
+    assert (error.field, error.message) == (
+        "sessions[1]",
+        "sessions[1] must be a JSON object; got null",
+    )
+
+
+def row(change):
+    """The second session of DECIDE with keys changed, added or (MISSING) removed."""
+    changed = DECIDE["sessions"][1] | change
+    return {key: value for key, value in changed.items() if value is not MISSING}
+
+
+def outcome(command, document):
+    try:
+        return run(command, document)
+    except EngineInputError as error:
+        return error.to_dict()
+
+
+ANYTHING = (
+    st.integers(-2, 12)
+    | st.booleans()
+    | st.none()
+    | st.floats(allow_nan=True)
+    | st.decimals(allow_nan=True)
+    | st.sampled_from(["2026-11-04", "2026-11-4", "2026-02-30", "3", "", "2026-W45-1"])
+    | st.dates()
+    | st.lists(st.integers(0, 3), max_size=1)
+)
+ROW_KEYS = ("date", "pain_during", "pain_after", "next_morning_pain", "completed", "mood")
+
+
+@settings(max_examples=400)
+@given(
+    st.dictionaries(st.sampled_from(ROW_KEYS), ANYTHING), st.sampled_from(["decide", "run-step"])
+)
+def test_a_plain_row_and_any_other_mapping_of_it_give_the_same_answer(values, command):
+    """Plain dict rows take the quick route; an OrderedDict always takes the explaining one."""
+    document = {
+        "decide": DECIDE,
+        "run-step": {
+            "current_step": 2,
+            "last_step_change_date": "2026-11-01",
+            "running_ready": True,
+            "baseline_morning_pain": 1,
+            "today": "2026-11-05",
+        },
+    }[command]
+    rows = "sessions" if command == "decide" else "runs"
+    quick = outcome(command, document | {rows: [DECIDE["sessions"][0], values]})
+    explained = outcome(command, document | {rows: [DECIDE["sessions"][0], OrderedDict(values)]})
+    assert quick == explained

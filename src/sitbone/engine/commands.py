@@ -19,12 +19,13 @@ import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from sitbone.engine.errors import EngineInputError, join_field
 from sitbone.engine.gates import NO_MEASURES, GateMeasures
 from sitbone.engine.instruments import Q8Bands, score
-from sitbone.engine.monitoring import Session, decide
+from sitbone.engine.monitoring import Session, decide, new_session
 from sitbone.engine.prescription import prescribe
 from sitbone.engine.probability import post_test_probability
 from sitbone.engine.running import run_step
@@ -108,49 +109,41 @@ _DECIDE_KEYS = frozenset(
         "thresholds",
     )
 )
-_REQUIRED_SESSION_KEYS = ("date", "pain_during", "pain_after")
-_SESSION_KEYS = frozenset((*_REQUIRED_SESSION_KEYS, "next_morning_pain", "completed"))
+_SESSION_FIELDS = ("date", "pain_during", "pain_after", "next_morning_pain", "completed")
+_SESSION_KEYS = frozenset(_SESSION_FIELDS)
+_SESSION_FIELD_COUNT = len(_SESSION_FIELDS)
+_session_values = itemgetter(*_SESSION_FIELDS)
 
 
 def _sessions(raw: object, field: str) -> list[Session]:
-    """Sessions (or runs) from JSON. This is the hot path of a batch decide: plain rows take a
-    quick route, anything unusual goes through :func:`_session`, which explains what is wrong."""
+    """Sessions (or runs) from JSON. This is the hot path of a batch decide: a dict holding the
+    five fields, dated YYYY-MM-DD, is read in one step; any other row, valid or not, goes through
+    :func:`_session`, which also explains what is wrong."""
     sessions: list[Session] = []
     for row in require_list(raw, field=field):
-        try:
-            # With the three required keys present (else KeyError), this length test is exactly
-            # "no unknown keys", at well under half the cost of comparing key sets.
-            if type(row) is not dict or len(row) != len(_REQUIRED_SESSION_KEYS) + (
-                "next_morning_pain" in row
-            ) + ("completed" in row):
-                raise _Unusual
-            session = Session(
-                parse_iso_date(row["date"]),
-                row["pain_during"],
-                row["pain_after"],
-                row.get("next_morning_pain"),
-                row.get("completed", True),
-            )
-        except (_Unusual, KeyError, ValueError, TypeError):
-            session = _session(row, f"{field}[{len(sessions)}]")
-        sessions.append(session)
+        if type(row) is dict and len(row) == _SESSION_FIELD_COUNT:
+            try:
+                date, during, after, morning, completed = _session_values(row)
+                day = parse_iso_date(date)
+                sessions.append(new_session(day, during, after, morning, completed))
+                continue
+            except (KeyError, ValueError, TypeError):
+                pass  # an unknown key, a bad value or a date that is not text: see _session
+        sessions.append(_session(row, f"{field}[{len(sessions)}]"))
     return sessions
-
-
-class _Unusual(Exception):
-    """A session row that is not a plain, well-formed dict; :func:`_session` handles it."""
 
 
 def _session(row: object, where: str) -> Session:
     data = require_object(row, field=where)
     reject_unknown_keys(data, _SESSION_KEYS, field=where)
-    values = [
-        require_key(data, name, field=where) for name in ("date", "pain_during", "pain_after")
-    ]
-    day = require_date(values[0], field=f"{where}.date")
+    day, during, after = (require_key(data, name, field=where) for name in _SESSION_FIELDS[:3])
     try:
         return Session(
-            day, values[1], values[2], data.get("next_morning_pain"), data.get("completed", True)
+            require_date(day, field="date"),
+            during,
+            after,
+            data.get("next_morning_pain"),
+            data.get("completed", True),
         )
     except EngineInputError as error:
         raise error.within(where) from None
