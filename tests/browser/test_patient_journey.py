@@ -8,9 +8,11 @@ on Playwright's fake clock, so a 45-second hold takes no real time. axe checks e
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from django.core import mail
 
 from tests.browser.conftest import assert_accessible, screenshot
 
@@ -89,6 +91,15 @@ def test_a_new_person_checks_signs_up_exercises_checks_in_and_sees_progress(
     page.get_by_label("I agree").check()
     assert_accessible(page)
     page.get_by_role("button", name="Create account").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Check your email").is_visible()
+    assert_accessible(page)
+    (email,) = mail.outbox
+    link = re.search(r"https?://\S+/register/confirm/\S+/", email.body)
+    assert link, email.body
+    page.goto(link[0])
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm and continue").click()
     page.wait_for_load_state()
     assert "/me/" in page.url
     assert page.get_by_role("heading", name="Hello Robin").is_visible()

@@ -1,11 +1,16 @@
-"""Signing up after the symptom check: account, patient record with the answers, first programme;
-refused for an emergency; bad input changes nothing."""
+"""Signing up after the symptom check: account, patient record with the answers, first programme,
+confirmed from the email before first use; the page never tells whether an address already has
+an account; refused for an emergency; bad input changes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 import pytest
+import time_machine
+from django.core import mail
 from django.test import Client
 
 from sitbone.accounts.models import User
@@ -33,14 +38,22 @@ def checked(world: World) -> Client:
     return client
 
 
+def confirm_link() -> str:
+    (message,) = [m for m in mail.outbox if "Confirm your email" in m.subject]
+    found = re.search(r"http://testserver(/register/confirm/[^/\s]+/)", message.body)
+    assert found, message.body
+    return found[1]
+
+
 def test_sign_up_creates_the_account_record_answers_and_a_first_programme(
     world: World, checked: Client
 ) -> None:
     data = {**GOOD, "clinic": str(world.clinic.public_id)}
     response = checked.post("/register/", data)
     assert response.status_code == 302
-    assert response["Location"] == "/me/?welcome=1"
+    assert response["Location"] == "/register/sent/"
     user = User.objects.get(email="riley@example.test")
+    assert not user.is_active  # until the address is confirmed
     patient = Patient.objects.get(user=user)
     assert patient.clinic == world.clinic
     assert patient.affected_side == "left"
@@ -51,9 +64,52 @@ def test_sign_up_creates_the_account_record_answers_and_a_first_programme(
     assert programme.exercises.filter(hold_seconds__isnull=False).exists()
     assert SESSION_KEY not in checked.session
     assert AuditEvent.objects.filter(action="patient.self_register", patient=patient).exists()
+    assert b"riley@example.test" in checked.get("/register/sent/").content
+
+    link = confirm_link()
+    assert b"Confirm and continue" in checked.get(link).content
+    user.refresh_from_db()
+    assert not user.is_active  # opening the link (a mail scanner may) confirms nothing
+    confirmed = checked.post(link)
+    assert confirmed.status_code == 302
+    assert confirmed["Location"] == "/me/?welcome=1"
+    user.refresh_from_db()
+    assert user.is_active
+    assert AuditEvent.objects.filter(
+        action="patient.self_register_confirm", patient=patient
+    ).exists()
     home = checked.get("/me/?welcome=1")
     assert home.status_code == 200
     assert b"Welcome to Sitbone" in home.content
+    again = Client().post(link)
+    assert again.status_code == 302
+    assert again["Location"] == "/accounts/login/"  # used: it signs nobody in a second time
+
+
+def test_an_unconfirmed_account_cannot_sign_in(world: World, checked: Client) -> None:
+    checked.post("/register/", {**GOOD, "clinic": str(world.clinic.public_id)})
+    client = Client()
+    client.post(
+        "/accounts/login/",
+        {"login": "riley@example.test", "password": GOOD["password1"]},
+    )
+    assert client.get("/me/").status_code == 302
+
+
+@pytest.mark.parametrize("token", ["not-a-token", "ImFiYyI:1vYx:bad-signature", "x" * 300], ids=str)
+def test_a_broken_confirmation_link_is_refused_with_a_message(world: World, token: str) -> None:
+    response = Client().post(f"/register/confirm/{token}/")
+    assert response.status_code == 400
+    assert b"This link has expired or is not complete" in response.content
+
+
+def test_a_confirmation_link_expires_after_three_days(world: World, checked: Client) -> None:
+    checked.post("/register/", {**GOOD, "clinic": str(world.clinic.public_id)})
+    link = confirm_link()
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=3, minutes=1)):
+        response = Client().post(link)
+    assert response.status_code == 400
+    assert not User.objects.get(email="riley@example.test").is_active
 
 
 def test_with_one_clinic_nobody_is_asked_to_choose(world: World, checked: Client) -> None:
@@ -90,14 +146,30 @@ def test_sign_up_before_the_check_sends_you_to_the_check(world: World) -> None:
     assert not User.objects.filter(email="riley@example.test").exists()
 
 
-def test_an_email_already_in_use_is_refused_with_a_way_forward(
+def test_a_known_address_gets_the_same_page_and_an_email_instead(
     world: World, checked: Client
 ) -> None:
-    data = {**GOOD, "email": world.patient_user.email, "clinic": str(world.clinic.public_id)}
-    response = checked.post("/register/", data)
-    assert response.status_code == 400
-    assert b"Sign in instead" in response.content
-    assert Patient.objects.count() == 2
+    """Nobody learns from the page whether an address has an account: only its owner does."""
+    fresh = Client()
+    answer_all(fresh, ROUTINE_YES)
+    new = fresh.post("/register/", {**GOOD, "clinic": str(world.clinic.public_id)})
+    known_email = world.patient_user.email.upper()
+    known = checked.post(
+        "/register/", {**GOOD, "email": known_email, "clinic": str(world.clinic.public_id)}
+    )
+    assert known.status_code == new.status_code == 302
+    assert known["Location"] == new["Location"]
+    page_new = fresh.get("/register/sent/").content.decode()
+    page_known = checked.get("/register/sent/").content.decode()
+    strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"|nonce="[^"]+"')
+    assert strip.sub("", page_new).replace("riley@example.test", "EMAIL") == strip.sub(
+        "", page_known
+    ).replace(world.patient_user.email, "EMAIL")
+    assert Patient.objects.filter(email=world.patient_user.email).count() == 1
+    (told,) = [m for m in mail.outbox if m.to == [world.patient_user.email]]
+    assert "already" in told.subject
+    assert "/register/confirm/" not in told.body
+    assert "Sign in" in told.body
 
 
 @pytest.mark.parametrize(
@@ -129,6 +201,7 @@ def test_bad_sign_up_input_is_refused_and_nothing_is_created(
 def test_the_name_is_shown_as_text_not_html(world: World, checked: Client) -> None:
     data = {**GOOD, "clinic": str(world.clinic.public_id), "full_name": "<b>Riley</b>"}
     checked.post("/register/", data)
+    checked.post(confirm_link())
     html = checked.get("/me/").content.decode()
     assert "<b>Riley</b>" not in html
     assert "&lt;b&gt;Riley&lt;/b&gt;" in html

@@ -176,6 +176,8 @@ EXPECTED: dict[str, tuple[str, ...]] = {
         "redirect",
         "redirect",
     ),
+    "screening:sent": ("redirect",) * 7,
+    "screening:confirm": ("200",) * 7,
     "education:index": ("200", "200", "200", "200", "200", "200", "200"),
     "education:article": ("200", "200", "200", "200", "200", "200", "200"),
     # End of issue-4 rows.

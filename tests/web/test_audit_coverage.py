@@ -128,6 +128,7 @@ NO_PATIENT_DATA = {
     "booking:clinic",
     "screening:start",
     "screening:page",
+    "screening:confirm",
     "education:index",
     "education:article",
     "clinic_admin:login",

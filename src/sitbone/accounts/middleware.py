@@ -19,19 +19,27 @@ Handler = Callable[[HttpRequest], HttpResponse]
 
 
 class EvenTimingMiddleware:
-    """A password-reset request is answered no sooner than `SITBONE_EVEN_TIMING_SECONDS` after it
-    arrived, whether or not the address has an account (ASVS 6.3.8).
+    """A password-reset request and a sign-up are answered no sooner than
+    `SITBONE_EVEN_TIMING_SECONDS` after they arrived, whether or not the address has an account
+    (ASVS 6.3.8).
 
-    The page and the status are already the same; the work is not: a known address gets a token
-    and a reset email, an unknown one a short "no account uses this address" email. Waiting out a
-    fixed floor hides that difference from anyone timing the answers.
+    The page and the status are already the same; the work is not: for a reset, a known address
+    gets a token and a reset email, an unknown one a short "no account uses this address" email;
+    a sign-up with a new address creates the account, its record and its programme, while a
+    known address only gets an email. Waiting out a fixed floor hides that difference from
+    anyone timing the answers.
     """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
+        self.paths: frozenset[str] = frozenset()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method != "POST" or request.path_info != reverse("account_reset_password"):
+        if not self.paths:
+            self.paths = frozenset(
+                (reverse("account_reset_password"), reverse("screening:register"))
+            )
+        if request.method != "POST" or request.path_info not in self.paths:
             return self.get_response(request)
         deadline = time.monotonic() + settings.SITBONE_EVEN_TIMING_SECONDS
         response = self.get_response(request)

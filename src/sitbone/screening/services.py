@@ -11,8 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.backends.base import SessionBase
-from django.db import IntegrityError, transaction
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
 from django.utils import timezone
 
 from sitbone.accounts.models import User
@@ -49,6 +52,11 @@ def screening_clear(*, session: SessionBase) -> None:
     session.pop(SESSION_KEY, None)
 
 
+CONFIRM_SALT = "sitbone.screening.confirm"
+CONFIRM_DAYS = 3
+"""A sign-up confirmation link works for three days."""
+
+
 @transaction.atomic
 def patient_self_register(
     *,
@@ -59,9 +67,16 @@ def patient_self_register(
     affected_side: str,
     answers: dict[str, bool],
     today: dt.date | None = None,
-) -> User:
-    """Create the person's account and patient record with their symptom-check answers, and a
-    first programme from the engine's stage-1 prescription (clinical-brief §5.4: isometric load).
+) -> User | None:
+    """Create the person's account (inactive until they confirm their address) and patient
+    record with their symptom-check answers, and a first programme from the engine's stage-1
+    prescription (clinical-brief §5.4: isometric load). Returns the new user, or None when the
+    address is already known here.
+
+    Whether an address has an account is never shown on the page: the answer is the same "check
+    your email" either way, and only the mailbox's owner learns which it was (ASVS 6.3.8). A
+    known address gets an email saying how to sign in instead, after the same password hashing
+    a new account costs, so the timing does not tell either.
     """
     result = screen(answers)
     if result.triage.value == "emergency":
@@ -70,34 +85,30 @@ def patient_self_register(
             "Go to an emergency department now."
         )
     email = email.strip().lower()
-    if User.objects.filter(email=email).exists():
-        raise RegistrationRefused(
-            "An account already uses this email address. Sign in instead, or reset your password.",
-            field="email",
-        )
+    if (
+        User.objects.filter(email=email).exists()
+        or Patient.objects.filter(clinic=clinic, email=email).exists()
+    ):
+        make_password(password)  # the work a new account costs
+        _known_address_tell(clinic=clinic, email=email)
+        return None
     user = account_create(email=email, password=password, full_name=full_name)
-    try:
-        with transaction.atomic():
-            patient = Patient.objects.create(
-                clinic=clinic,
-                user=user,
-                full_name=full_name,
-                email=email,
-                affected_side=affected_side,
-                screening_answers={
-                    "answers": dict(answers),
-                    "triage": result.triage.value,
-                    "pht_likelihood": result.pht_likelihood.value,
-                    "taken_on": (today or timezone.localdate()).isoformat(),
-                    "source": "self-registration",
-                },
-            )
-    except IntegrityError as error:
-        raise RegistrationRefused(
-            f"{clinic.name} already has a record with this email address. Use the invitation "
-            "link they sent you, or ask them to send a new one.",
-            field="email",
-        ) from error
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = False
+    patient = Patient.objects.create(
+        clinic=clinic,
+        user=user,
+        full_name=full_name,
+        email=email,
+        affected_side=affected_side,
+        screening_answers={
+            "answers": dict(answers),
+            "triage": result.triage.value,
+            "pht_likelihood": result.pht_likelihood.value,
+            "taken_on": (today or timezone.localdate()).isoformat(),
+            "source": "self-registration",
+        },
+    )
     programme_from_prescription(
         actor=None, patient=patient, stage=1, reason="First programme, set up at sign-up"
     )
@@ -110,3 +121,68 @@ def patient_self_register(
         detail=f"self-registered after symptom check (triage {result.triage.value})",
     )
     return user
+
+
+def confirmation_token(user: User) -> str:
+    return signing.dumps(str(user.public_id), salt=CONFIRM_SALT)
+
+
+def confirmation_send(*, user: User, clinic: Clinic, link: str) -> None:
+    send_mail(
+        subject="[Sitbone] Confirm your email to finish signing up",
+        message=(
+            f"Hello {user.full_name},\n\n"
+            f"You created a Sitbone account with {clinic.name}. Open this link to confirm this "
+            f"is your email address and start your exercise plan (it works for "
+            f"{CONFIRM_DAYS} days):\n\n{link}\n\n"
+            "If this was not you, ignore this email: nothing happens without the link.\n"
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def _known_address_tell(*, clinic: Clinic, email: str) -> None:
+    send_mail(
+        subject="[Sitbone] You already have an account",
+        message=(
+            f"Someone, probably you, tried to sign up to Sitbone with {clinic.name} using this "
+            "email address. It is already known here, so no new account was made.\n\n"
+            "Sign in with your password, or reset it from the sign-in page if you have "
+            "forgotten it. If the clinic sent you an invitation, use its link to set up your "
+            "account.\n\nIf this was not you, ignore this email: nothing has changed.\n"
+        ),
+        from_email=None,
+        recipient_list=[email],
+    )
+
+
+class ConfirmationInvalid(Exception):
+    """The link is broken, expired, or its account is gone."""
+
+
+@transaction.atomic
+def registration_confirm(*, token: str) -> tuple[User, bool]:
+    """Activate the account a confirmation link names: (user, newly confirmed). A link used
+    before answers with the account as it is, so a second click is harmless."""
+    try:
+        public_id = signing.loads(token, salt=CONFIRM_SALT, max_age=dt.timedelta(days=CONFIRM_DAYS))
+    except signing.BadSignature as error:  # SignatureExpired is a BadSignature
+        raise ConfirmationInvalid from error
+    user = User.objects.select_for_update().filter(public_id=public_id).first()
+    patient = Patient.objects.filter(user=user).first() if user is not None else None
+    if user is None or patient is None:
+        raise ConfirmationInvalid
+    if user.is_active:
+        return user, False
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit_record(
+        category=AuditCategory.WRITE,
+        action="patient.self_register_confirm",
+        actor=user,
+        clinic=patient.clinic,
+        patient=patient,
+        detail="email address confirmed after self-registration",
+    )
+    return user, True

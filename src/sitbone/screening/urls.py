@@ -9,4 +9,6 @@ urlpatterns = [
     path("check/clear/", views.clear, name="clear"),
     path("check/<slug:page_id>/", views.page, name="page"),
     path("register/", views.register, name="register"),
+    path("register/sent/", views.sent, name="sent"),
+    path("register/confirm/<str:token>/", views.confirm, name="confirm"),
 ]

@@ -6,6 +6,7 @@ until they sign up or book.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import login
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -28,8 +29,12 @@ from sitbone.screening.selectors import (
     supporting_items,
 )
 from sitbone.screening.services import (
+    ConfirmationInvalid,
     RegistrationRefused,
+    confirmation_send,
+    confirmation_token,
     patient_self_register,
+    registration_confirm,
     screening_answers_save,
     screening_clear,
 )
@@ -72,7 +77,9 @@ def page(request: HttpRequest, page_id: str) -> HttpResponse:
         for item in current.items
         if item.id in state["answers"]
     }
-    form = CheckPageForm(request.POST or None, items=current.items, initial=initial)
+    form = CheckPageForm(
+        request.POST if request.method == "POST" else None, items=current.items, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         state = screening_answers_save(session=request.session, answers=form.answers())
         if state["triage"] == "emergency":
@@ -137,31 +144,67 @@ def register(request: HttpRequest) -> HttpResponse:
     clinics = clinics_for_registration()
     if not clinics:
         return render(request, "screening/register_closed.html", status=503)
-    form = RegistrationForm(request.POST or None, clinics=clinics)
+    form = RegistrationForm(request.POST if request.method == "POST" else None, clinics=clinics)
     form.fields["consent"] = terms_of_care_field()
     if request.method == "POST" and form.is_valid():
+        clinic = form.chosen_clinic()
         try:
             with transaction.atomic():  # no account without its record and the consent to care
                 user = patient_self_register(
-                    clinic=form.chosen_clinic(),
+                    clinic=clinic,
                     full_name=form.cleaned_data["full_name"],
                     email=form.cleaned_data["email"],
                     password=form.cleaned_data["password1"],
                     affected_side=form.cleaned_data["affected_side"],
                     answers=state["answers"],
                 )
-                consent_to_care_record(
-                    actor=user, patient=user.patient, source=ConsentSource.SIGN_UP
-                )
+                if user is not None:
+                    consent_to_care_record(
+                        actor=user, patient=user.patient, source=ConsentSource.SIGN_UP
+                    )
         except RegistrationRefused as refused:
             form.add_error(refused.field, refused.message)
         else:
+            if user is not None:
+                link = request.build_absolute_uri(
+                    reverse("screening:confirm", args=[confirmation_token(user)])
+                )
+                confirmation_send(user=user, clinic=clinic, link=link)
             screening_clear(session=request.session)
-            login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
-            return HttpResponseRedirect(reverse("patients:home") + "?welcome=1")
+            request.session[SENT_TO] = form.cleaned_data["email"].strip().lower()
+            return redirect("screening:sent")
     return render(
         request,
         "screening/register.html",
         {"form": form, "booking_url": booking_url(), "clinic_count": len(clinics)},
         status=400 if request.method == "POST" else 200,
     )
+
+
+SENT_TO = "sitbone.register.sent_to"
+
+
+@require_http_methods(["GET"])
+def sent(request: HttpRequest) -> HttpResponse:
+    """The same page whether the address was new or known (see `patient_self_register`)."""
+    email = request.session.get(SENT_TO)
+    if not email:
+        return redirect("screening:register")
+    return render(request, "screening/register_sent.html", {"email": email})
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """A GET only shows a button, so a mail scanner opening the link confirms nothing."""
+    if request.method == "GET":
+        return render(request, "screening/register_confirm.html")
+    try:
+        user, confirmed = registration_confirm(token=token)
+    except ConfirmationInvalid:
+        return render(request, "screening/register_confirm_invalid.html", status=400)
+    if not confirmed:
+        messages.info(request, "Your email address is already confirmed. Sign in to continue.")
+        return redirect("account_login")
+    request.session.pop(SENT_TO, None)
+    login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    return HttpResponseRedirect(reverse("patients:home") + "?welcome=1")

@@ -193,7 +193,8 @@ SITBONE_IDLE_TIMEOUT_PATIENT = 30 * 60
 SITBONE_ABSOLUTE_TIMEOUT = 12 * 60 * 60
 SITBONE_INVITATION_DAYS = 7
 SITBONE_EVEN_TIMING_SECONDS = 0.25
-"""Password-reset requests take at least this long, known address or not (no enumeration)."""
+"""Password-reset requests and sign-ups take at least this long, known address or not (no
+enumeration)."""
 
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
