@@ -117,3 +117,29 @@ def test_forms_reject_posts_without_a_csrf_token(world: World) -> None:
     response = client.post("/clinic/patients/new/", GOOD_PATIENT)
     assert response.status_code == 403
     assert not Patient.objects.filter(email="nina@new.test").exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        ("patient", "/me/session/"),
+        ("patient", "/me/morning/"),
+        ("patient", "/appointments/book/"),
+        ("assigned_clinician", "/clinic/patients/new/"),
+        ("assigned_clinician", "/clinic/patients/{patient}/reports/"),
+        ("assigned_clinician", "/clinic/patients/{patient}/assessments/new/"),
+        ("clinic_admin", "/clinic/staff/"),
+        ("clinic_admin", "/clinic/settings/"),
+        ("clinic_admin", "/appointments/settings/"),
+        ("anonymous", "/check/onset/"),
+    ],
+)
+def test_an_empty_post_is_told_what_is_missing(world: World, role: str, path: str) -> None:
+    """An empty POST binds the form (not `request.POST or None`), so the person sees what to
+    fill in rather than the blank form again with a 400."""
+    client = Client()
+    if (user := world.user_for(role)) is not None:
+        client.force_login(user)
+    response = client.post(path.format(patient=world.patient.public_id), {})
+    assert response.status_code == 400
+    assert b"There is a problem" in response.content

@@ -21,7 +21,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
     form = InvitationAcceptForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         email=invitation.email,
         initial={"full_name": invitation.full_name},
     )

@@ -244,7 +244,7 @@ def newcomer_clinic(request: HttpRequest, clinic_id: str) -> HttpResponse:
         )
     kinds = appointment_types_for(actor=request.user, clinic=clinic, audience="newcomer")
     rules = rules_for_public(clinic)
-    form = NewcomerBookingForm(request.POST or None)
+    form = NewcomerBookingForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         ip = request.META.get("REMOTE_ADDR")
@@ -345,7 +345,7 @@ def patient_book(request: AuthenticatedHttpRequest) -> HttpResponse:
     clinic = patient.clinic
     kinds = appointment_types_for(actor=request.user, clinic=clinic, audience="patient")
     rules = rules_for_public(clinic)
-    form = SlotChoiceForm(request.POST or None)
+    form = SlotChoiceForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400
@@ -437,7 +437,7 @@ def reschedule(request: AuthenticatedHttpRequest, appointment_id: Any) -> HttpRe
         status = 409 if request.method == "POST" else 200
         return render(request, "appointments/too_late.html", context, status=status)
     rules = rules_for_staff() if as_staff else rules_for_public(clinic)
-    form = SlotChoiceForm(request.POST or None)
+    form = SlotChoiceForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400
@@ -688,7 +688,7 @@ def staff_book(request: AuthenticatedHttpRequest, patient_id: str) -> HttpRespon
     clinic = staff.clinic
     kinds = appointment_types_for(actor=request.user, clinic=clinic, audience="staff")
     rules = rules_for_staff()
-    form = StaffBookingForm(request.POST or None)
+    form = StaffBookingForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400
@@ -874,7 +874,7 @@ def booking_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     staff = require_staff(request.user, admin=True)
     policy = policy_for(staff.clinic)
     form = BookingPolicyForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "cancellation_hours": policy.cancellation_hours,
             "max_days_ahead": policy.max_days_ahead,
@@ -899,7 +899,7 @@ def booking_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
 def type_edit(request: AuthenticatedHttpRequest, type_id: Any) -> HttpResponse:
     kind = appointment_type_for_admin(actor=request.user, public_id=type_id)
     form = AppointmentTypeForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "name": kind.name,
             "duration_minutes": kind.duration_minutes,

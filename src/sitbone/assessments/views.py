@@ -65,7 +65,7 @@ def assessment_new(request: AuthenticatedHttpRequest, patient_id: str) -> HttpRe
     patient = _patient(request, patient_id, "assessment.new")
     today = clinic_today(patient.clinic)
     form = AssessmentForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         today=today,
         initial={
             "assessed_on": today,
@@ -141,7 +141,9 @@ def assessment_detail(
 def adjuncts(request: AuthenticatedHttpRequest, patient_id: str) -> HttpResponse:
     patient = _patient(request, patient_id, "adjunct.list")
     today = clinic_today(patient.clinic)
-    form = AdjunctForm(request.POST or None, today=today, initial={"given_on": today})
+    form = AdjunctForm(
+        request.POST if request.method == "POST" else None, today=today, initial={"given_on": today}
+    )
     if request.method == "POST" and form.is_valid():
         adjunct_record(actor=request.user, patient=patient, data=form.cleaned_data)
         messages.success(request, "Treatment recorded.")
@@ -184,7 +186,7 @@ def measure_new(
         raise Http404
     today = clinic_today(patient.clinic)
     form = measure_form_class(instrument)(
-        request.POST or None, today=today, initial={"taken_on": today}
+        request.POST if request.method == "POST" else None, today=today, initial={"taken_on": today}
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -94,7 +94,7 @@ def patient_audit(request: AuthenticatedHttpRequest, patient_id: str) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def patient_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     staff = require_staff(request.user)
-    form = PatientInviteForm(request.POST or None)
+    form = PatientInviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             patient, invitation, token = patient_create_with_invitation(
@@ -117,7 +117,7 @@ def patient_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = require_staff(request.user, admin=True)
-    form = StaffInviteForm(request.POST or None)
+    form = StaffInviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         invitation, token = invitation_create(
             actor=request.user,
@@ -148,7 +148,7 @@ def clinic_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = require_staff(request.user, admin=True)
     clinic = context.clinic
     form = ClinicSettingsForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "name": clinic.name,
             "time_zone": clinic.time_zone,

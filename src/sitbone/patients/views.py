@@ -106,7 +106,11 @@ def session(request: AuthenticatedHttpRequest) -> HttpResponse:
     patient = require_own_patient(request.user)
     programme = diary.current_programme(patient=patient)
     exercises = list(programme.exercises.all()) if programme else []
-    form = SessionLogForm(request.POST or None, exercises=exercises, names=names_for(programme))
+    form = SessionLogForm(
+        request.POST if request.method == "POST" else None,
+        exercises=exercises,
+        names=names_for(programme),
+    )
     if request.method == "POST" and programme is not None and form.is_valid():
         try:
             logged, created = session_log_create(
@@ -188,7 +192,7 @@ def session_detail(request: AuthenticatedHttpRequest, session_id: str) -> HttpRe
 def morning(request: AuthenticatedHttpRequest) -> HttpResponse:
     patient = require_own_patient(request.user)
     today = diary.patient_today(patient)
-    form = MorningCheckForm(request.POST or None)
+    form = MorningCheckForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         checkin = morning_check_record(
             actor=request.user,
@@ -384,7 +388,9 @@ def reminders(request: AuthenticatedHttpRequest) -> HttpResponse:
         if current
         else {"email_enabled": True, "session_days": ["1", "3", "5"]}
     )
-    form = ReminderPreferenceForm(request.POST or None, initial=initial)
+    form = ReminderPreferenceForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         reminder_preference_save(
             actor=request.user,

@@ -139,7 +139,9 @@ def thresholds(request: AuthenticatedHttpRequest, patient_id: str) -> HttpRespon
     patient = _patient(request, patient_id, "thresholds.view")
     clinic_values = dict(patient.clinic.settings.get("thresholds") or {})
     form = ThresholdsForm(
-        request.POST or None, clinic_values=clinic_values, initial=dict(patient.thresholds or {})
+        request.POST if request.method == "POST" else None,
+        clinic_values=clinic_values,
+        initial=dict(patient.thresholds or {}),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,7 +183,7 @@ def review(request: AuthenticatedHttpRequest, patient_id: str, decision_id: str)
     decision = decision_for(patient=patient, public_id=decision_id)
     if decision is None:
         raise Http404
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400

@@ -39,7 +39,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def index(request: AuthenticatedHttpRequest, patient_id: str) -> HttpResponse:
     patient = _patient(request, patient_id, "report.list")
-    form = ProgressReportForm(request.POST or None)
+    form = ProgressReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         report = progress_report_create(
             actor=request.user,
