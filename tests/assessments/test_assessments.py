@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from sitbone.assessments.mappers import gates_for, limb_symmetry
+from sitbone.assessments.mappers import gates_from_assessment, limb_symmetry
 from sitbone.assessments.models import Assessment
+from sitbone.assessments.selectors import latest_assessment
 from sitbone.engine.commands import COMMANDS
 from sitbone.programmes.models import Approval
 from sitbone.programmes.services import decision_record
@@ -164,6 +165,9 @@ def test_gates_come_from_the_latest_assessment_on_or_before_the_day(world: World
         drop_lunge_pain=2,
     )
     assessment_for(world.patient, assessed_on=today, rest_pain=0)
+
+    def gates_for(patient: Any, as_of: dt.date | None = None) -> dict[str, Any]:
+        return gates_from_assessment(latest_assessment(patient=patient, as_of=as_of))
 
     assert gates_for(world.patient, as_of=today - dt.timedelta(days=1)) == {
         "drop_lunge_pain": 2,

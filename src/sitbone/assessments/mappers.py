@@ -4,20 +4,19 @@
   single-leg bridge repetitions compared with the unaffected side). Exact Decimal arithmetic, then
   truncated (never rounded up) to three places, so rounding can never make a gate pass that the
   raw numbers would fail. The engine's gate decides whether the ratio is enough (default ≥ 0.90).
-- ``gates_for``: the `decide` command's ``gates`` document from the latest assessment on or
-  before a date (§5.6). Measures not recorded are left out, so the engine says which test to do.
+- ``gates_from_assessment`` and ``red_flags_from_assessment``: the `decide` command's ``gates``
+  document and red flags from an assessment (§5.6). Measures not recorded are left out, so the
+  engine says which test to do.
 - ``post_test_input``: the `post-test` command's document from the stretch-test results (§2.3).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from sitbone.assessments.models import Assessment
-from sitbone.assessments.selectors import examination_checklists, latest_assessment
-from sitbone.patients.models import Patient
+from sitbone.assessments.selectors import examination_checklists
 
 STRETCH_TESTS = ("modified_bent_knee", "bent_knee", "puranen_orava")
 """Assessment fields holding each stretch test's result; the names are the engine's test ids."""
@@ -85,17 +84,11 @@ def gates_from_assessment(assessment: Assessment | None) -> dict[str, Any]:
     return gates
 
 
-def gates_for(patient: Patient, *, as_of: dt.date | None = None) -> dict[str, Any]:
-    """Gate measures from the patient's latest assessment on or before ``as_of``."""
-    return gates_from_assessment(latest_assessment(patient=patient, as_of=as_of))
-
-
-def red_flags_for(patient: Patient, *, as_of: dt.date | None = None) -> list[str]:
-    """Red flags the clinician found present at the latest assessment, in plain words.
+def red_flags_from_assessment(assessment: Assessment | None) -> list[str]:
+    """Red flags the clinician found present at the assessment, in plain words.
 
     They reach the engine's `decide`, whose first rule stops the programme and refers.
     """
-    assessment = latest_assessment(patient=patient, as_of=as_of)
     if assessment is None or not assessment.red_flags_present:
         return []
     labels = {item["id"]: item["label"] for item in examination_checklists()["red_flags"]}

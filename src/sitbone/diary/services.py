@@ -35,7 +35,6 @@ from sitbone.diary.models import (
 )
 from sitbone.diary.selectors import (
     MONITORING_TASK_ID,
-    current_programme,
     morning_check_due,
     patient_today,
 )
@@ -48,18 +47,16 @@ from sitbone.push.services import PushOutcome
 
 if TYPE_CHECKING:
     from sitbone.accounts.models import User
+    from sitbone.programmes.models import Programme
 
 logger = logging.getLogger(__name__)
-
-
-class NoProgramme(Exception):
-    """The patient has no current programme to log a session against."""
 
 
 def session_log_create(
     *,
     actor: User,
     patient: Patient,
+    programme: Programme,
     performed_on: dt.date,
     entries: list[dict[str, Any]],
     pain_after: int,
@@ -67,7 +64,8 @@ def session_log_create(
     notes: str,
     idempotency_key: str,
 ) -> tuple[SessionLog, bool]:
-    """Store one loading session with its exercises, then ask the engine for a decision.
+    """Store one loading session with its exercises against ``programme`` (the patient's current
+    one, which the caller has just read), then ask the engine for a decision.
 
     Returns (session, created). The same idempotency key from the same patient always returns
     the session it first created: a double submit, a retry after a dropped connection or two
@@ -78,9 +76,6 @@ def session_log_create(
     existing = SessionLog.objects.filter(patient=patient, idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing, False
-    programme = current_programme(patient=patient)
-    if programme is None:
-        raise NoProgramme
     try:
         with transaction.atomic():
             session = SessionLog.objects.create(
@@ -107,7 +102,7 @@ def session_log_create(
                 for entry in entries
             )
             patient_write_audit(actor, patient, "session.log", f"session on {performed_on}")
-            decision_record(patient=patient, made_on=performed_on)
+            decision_record(patient=patient, made_on=performed_on, programme=programme)
     except IntegrityError:
         replay = SessionLog.objects.filter(patient=patient, idempotency_key=idempotency_key).first()
         if replay is None:

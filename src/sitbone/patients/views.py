@@ -32,7 +32,6 @@ from sitbone.diary.forms import (
 )
 from sitbone.diary.models import CrossTrainingLog, RunLog, SessionLog
 from sitbone.diary.services import (
-    NoProgramme,
     cross_training_log_create,
     morning_check_record,
     next_morning_pain_record,
@@ -112,23 +111,20 @@ def session(request: AuthenticatedHttpRequest) -> HttpResponse:
         names=names_for(programme),
     )
     if request.method == "POST" and programme is not None and form.is_valid():
-        try:
-            logged, created = session_log_create(
-                actor=request.user,
-                patient=patient,
-                performed_on=_day(patient, form.cleaned_data["day"]),
-                entries=form.entries(),
-                pain_after=form.cleaned_data["pain_after"],
-                completed=form.cleaned_data["completed"],
-                notes=form.cleaned_data["notes"],
-                idempotency_key=form.cleaned_data["idempotency_key"],
-            )
-        except NoProgramme:
-            form.add_error(None, "Your programme has changed. Reload the page and log again.")
-        else:
-            if created:
-                messages.success(request, "Session saved. Well done.")
-            return redirect("patients:session_detail", session_id=logged.public_id)
+        logged, created = session_log_create(
+            actor=request.user,
+            patient=patient,
+            programme=programme,
+            performed_on=_day(patient, form.cleaned_data["day"]),
+            entries=form.entries(),
+            pain_after=form.cleaned_data["pain_after"],
+            completed=form.cleaned_data["completed"],
+            notes=form.cleaned_data["notes"],
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
+        if created:
+            messages.success(request, "Session saved. Well done.")
+        return redirect("patients:session_detail", session_id=logged.public_id)
     cards = programme_cards(programme)
     fields_by_exercise = dict(
         zip([c.item.pk for c in cards], [f for _, f in form.exercise_fields()], strict=True)

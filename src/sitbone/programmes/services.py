@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from sitbone.assessments.mappers import gates_for, red_flags_for
+from sitbone.assessments.mappers import gates_from_assessment, red_flags_from_assessment
+from sitbone.assessments.selectors import latest_assessment
 from sitbone.clinics.models import AuditCategory
 from sitbone.clinics.services import audit_record
 from sitbone.diary.models import MorningCheck, SessionLog
@@ -113,18 +114,25 @@ def prescription_exercises(prescription: dict[str, Any]) -> list[dict[str, Any]]
 
 @transaction.atomic
 def decision_record(
-    *, patient: Patient, made_on: dt.date, gates: dict[str, Any] | None = None
+    *,
+    patient: Patient,
+    made_on: dt.date,
+    gates: dict[str, Any] | None = None,
+    programme: Programme | None = None,
 ) -> Decision:
     """Ask the engine about the patient's recent history and keep its answer.
 
     A proposed stage change waits for the clinician; an older pending proposal is superseded.
     Without ``gates``, the stage-gate measures come from the latest assessment on or before
-    ``made_on``.
+    ``made_on``, as do the red flags. ``programme`` is the current programme when the caller
+    holds it already; otherwise it is looked up.
     """
+    assessment = latest_assessment(patient=patient, as_of=made_on)
     if gates is None:
-        gates = gates_for(patient, as_of=made_on)
+        gates = gates_from_assessment(assessment)
     since = made_on - dt.timedelta(days=HISTORY_DAYS)
-    programme = Programme.objects.filter(patient=patient, is_current=True).first()
+    if programme is None:
+        programme = Programme.objects.filter(patient=patient, is_current=True).first()
     sessions = list(
         SessionLog.objects.filter(
             patient=patient, performed_on__gte=since, performed_on__lte=made_on
@@ -142,7 +150,7 @@ def decision_record(
             sessions=sessions,
             mornings=mornings,
             gates=gates,
-            red_flags=red_flags_for(patient, as_of=made_on),
+            red_flags=red_flags_from_assessment(assessment),
             thresholds=engine_thresholds(patient),
         )
     )
