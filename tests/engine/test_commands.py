@@ -397,3 +397,87 @@ def test_a_plain_row_and_any_other_mapping_of_it_give_the_same_answer(values, co
     quick = outcome(command, document | {rows: [DECIDE["sessions"][0], values]})
     explained = outcome(command, document | {rows: [DECIDE["sessions"][0], OrderedDict(values)]})
     assert quick == explained
+
+
+# Messages recorded from the engine before gates and weekly means were read more cheaply.
+@pytest.mark.parametrize(
+    ("gates", "field", "message"),
+    [
+        ({"curl_10rm_lsi": True}, "curl_10rm_lsi", "curl_10rm_lsi must be a number; got true"),
+        ({"slb_reps_lsi": "0.9"}, "slb_reps_lsi", 'slb_reps_lsi must be a number; got "0.9"'),
+        (
+            {"curl_10rm_lsi": float("nan")},
+            "curl_10rm_lsi",
+            "curl_10rm_lsi must be a number; got nan",
+        ),
+        (
+            {"curl_10rm_lsi": float("inf")},
+            "curl_10rm_lsi",
+            "curl_10rm_lsi must be a number; got inf",
+        ),
+        (
+            {"slb_reps_lsi": Decimal("Infinity")},
+            "slb_reps_lsi",
+            "slb_reps_lsi must be a number; got Infinity",
+        ),
+        (
+            {"curl_10rm_lsi": 93},
+            "curl_10rm_lsi",
+            "curl_10rm_lsi must be a number from 0 to 2; got 93",
+        ),
+        (
+            {"slb_reps_lsi": 2.01},
+            "slb_reps_lsi",
+            "slb_reps_lsi must be a number from 0 to 2; got 2.01",
+        ),
+        ({"rest_pain": True}, "rest_pain", f"rest_pain {PAIN_0_10}; got true"),
+        ({"drop_lunge_pain": 0.0}, "drop_lunge_pain", f"drop_lunge_pain {PAIN_0_10}; got 0.0"),
+        ({"sport_load_pain": 11}, "sport_load_pain", f"sport_load_pain {PAIN_0_10}; got 11"),
+        (
+            {"single_leg_rdl_pain": Decimal("0.9")},
+            "single_leg_rdl_pain",
+            f"single_leg_rdl_pain {PAIN_0_10}; got 0.9",
+        ),
+        # A ratio that is not a number is found first; a ratio out of range only after the pains.
+        (
+            {"rest_pain": 11, "curl_10rm_lsi": "x"},
+            "curl_10rm_lsi",
+            'curl_10rm_lsi must be a number; got "x"',
+        ),
+        ({"rest_pain": 11, "curl_10rm_lsi": 93}, "rest_pain", f"rest_pain {PAIN_0_10}; got 11"),
+        (
+            {"curl_10rm_lsi": 93, "slb_reps_lsi": "x"},
+            "slb_reps_lsi",
+            'slb_reps_lsi must be a number; got "x"',
+        ),
+        # Both ratios not numbers: the first in field order (the old engine picked by hash order).
+        (
+            {"slb_reps_lsi": "y", "curl_10rm_lsi": "x"},
+            "curl_10rm_lsi",
+            'curl_10rm_lsi must be a number; got "x"',
+        ),
+    ],
+)
+def test_bad_gate_measures_are_explained_word_for_word(gates, field, message):
+    error = error_of("decide", with_changes(DECIDE, gates=gates))
+    assert (error.field, error.message) == (f"gates.{field}", message)
+
+
+@pytest.mark.parametrize(
+    ("weeks", "field", "message"),
+    [
+        ([2.0, 11], "[1]", "weekly_morning_pain[1] must be a number from 0 to 10; got 11"),
+        ([True], "[0]", "weekly_morning_pain[0] must be a number; got true"),
+        (["3"], "[0]", 'weekly_morning_pain[0] must be a number; got "3"'),
+        ([float("nan")], "[0]", "weekly_morning_pain[0] must be a number; got nan"),
+        ([-1], "[0]", "weekly_morning_pain[0] must be a number from 0 to 10; got -1"),
+        (
+            [Decimal("10.0"), 10.01],
+            "[1]",
+            "weekly_morning_pain[1] must be a number from 0 to 10; got 10.01",
+        ),
+    ],
+)
+def test_bad_weekly_means_are_explained_word_for_word(weeks, field, message):
+    error = error_of("decide", with_changes(DECIDE, weekly_morning_pain=weeks))
+    assert (error.field, error.message) == (f"weekly_morning_pain{field}", message)

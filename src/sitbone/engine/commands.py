@@ -23,7 +23,7 @@ from operator import itemgetter
 from typing import Any
 
 from sitbone.engine.errors import EngineInputError, join_field
-from sitbone.engine.gates import NO_MEASURES, GateMeasures
+from sitbone.engine.gates import GATE_MEASURE_NAMES, NO_MEASURES, GateMeasures
 from sitbone.engine.instruments import Q8Bands, score
 from sitbone.engine.monitoring import Session, decide, new_session
 from sitbone.engine.prescription import prescribe
@@ -154,17 +154,19 @@ def _gates(raw: object) -> GateMeasures:
         return NO_MEASURES
     data = require_object(raw, field="gates")
     reject_unknown_keys(data, _GATE_KEYS, field="gates")
-    ratios = {
-        name: require_number(data[name], field=_GATE_RATIO_FIELDS[name])
-        for name in _GATE_RATIOS
-        if data.get(name) is not None
-    }
-    return GateMeasures(**{**data, **ratios})
+    values = list(map(data.get, GATE_MEASURE_NAMES))
+    for index, field in _GATE_RATIOS:
+        ratio = values[index]
+        if ratio is not None:
+            values[index] = require_number(ratio, field=field)
+    return GateMeasures(*values)
 
 
-_GATE_RATIOS = frozenset(("curl_10rm_lsi", "slb_reps_lsi"))
-_GATE_RATIO_FIELDS = {name: f"gates.{name}" for name in _GATE_RATIOS}
-_GATE_KEYS = frozenset(GateMeasures.__dataclass_fields__)
+_GATE_KEYS = frozenset(GATE_MEASURE_NAMES)
+# JSON ratios (floats) become exact Decimals here, checked in field order.
+_GATE_RATIOS = tuple(
+    (GATE_MEASURE_NAMES.index(name), f"gates.{name}") for name in ("curl_10rm_lsi", "slb_reps_lsi")
+)
 
 
 def prescribe_command(doc: object) -> dict[str, Any]:

@@ -19,6 +19,9 @@ from typing import Any
 from sitbone.engine.errors import EngineInputError, join_field
 
 _THOUSANDTH = Decimal("0.001")
+# Tuples, not ``list | tuple``: a union written in a function is built anew on every call.
+_SEQUENCES = (list, tuple)
+_SETS = (frozenset, set)
 
 
 def describe(value: object) -> str:
@@ -31,7 +34,7 @@ def describe(value: object) -> str:
         return f'"{value[:40]}…"' if len(value) > 40 else f'"{value}"'
     if isinstance(value, Mapping):
         return "an object"
-    if isinstance(value, list | tuple):
+    if isinstance(value, _SEQUENCES):
         return "a list"
     return str(value)
 
@@ -136,7 +139,7 @@ def require_object(value: object, *, field: str) -> Mapping[str, Any]:
 
 
 def require_list(value: object, *, field: str) -> Sequence[Any]:
-    if not isinstance(value, list | tuple):
+    if not isinstance(value, _SEQUENCES):
         raise EngineInputError(f"{_name(field)} must be a list; got {describe(value)}", field)
     return value
 
@@ -150,7 +153,7 @@ def require_key(mapping: Mapping[str, Any], key: str, *, field: str) -> Any:
 def reject_unknown_keys(
     mapping: Mapping[str, Any], allowed: Collection[str], *, field: str
 ) -> None:
-    known = allowed if isinstance(allowed, frozenset | set) else frozenset(allowed)
+    known = allowed if isinstance(allowed, _SETS) else frozenset(allowed)
     if mapping.keys() <= known:
         return
     unknown = next(key for key in mapping if key not in known)
@@ -170,13 +173,13 @@ def display_number(value: Decimal | Fraction | int) -> float:
 
 def _as_decimal(value: object) -> Decimal | None:
     if type(value) is float:
-        return _float_to_decimal(value) if math.isfinite(value) else None
+        return _float_to_decimal(value)
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        return _float_to_decimal(value) if math.isfinite(value) else None
+        return _float_to_decimal(value)
     if isinstance(value, Decimal):
         return value if value.is_finite() else None
     return None
@@ -184,8 +187,9 @@ def _as_decimal(value: object) -> Decimal | None:
 
 # The same few ratios and weekly means (0.93, 2.5 …) arrive again and again in a batch.
 @lru_cache(maxsize=4096)
-def _float_to_decimal(value: float) -> Decimal:
-    return Decimal(repr(value))
+def _float_to_decimal(value: float) -> Decimal | None:
+    """The exact Decimal of a float's shortest repr; None for infinities and NaN."""
+    return Decimal(repr(value)) if math.isfinite(value) else None
 
 
 def _name(field: str) -> str:
