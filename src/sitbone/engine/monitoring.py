@@ -191,17 +191,20 @@ def classify_session(
 ) -> SessionZone:
     """The zone of one session and the rules that put it there."""
     require_int(baseline_morning_pain, field="baseline_morning_pain", low=0, high=10)
-    return _classify(session, baseline_morning_pain, thresholds)
+    return _classify(session, baseline_morning_pain, _zone_lines(thresholds))
 
 
-def _classify(session: Session, baseline: int, thresholds: Thresholds) -> SessionZone:
+_ZoneLines = tuple[int, int, int, int]
+
+
+def _zone_lines(thresholds: Thresholds) -> _ZoneLines:
     t = thresholds
+    return (t.red_pain, t.morning_red_rise, t.amber_pain, t.morning_amber_rise)
+
+
+def _classify(session: Session, baseline: int, lines: _ZoneLines) -> SessionZone:
     return _zone_for_scores(
-        session.pain_during,
-        session.pain_after,
-        session.next_morning_pain,
-        baseline,
-        (t.red_pain, t.morning_red_rise, t.amber_pain, t.morning_amber_rise),
+        session.pain_during, session.pain_after, session.next_morning_pain, baseline, lines
     )
 
 
@@ -209,7 +212,7 @@ def _classify(session: Session, baseline: int, thresholds: Thresholds) -> Sessio
 # caching the zone and its explanation keeps batch decide fast.
 @lru_cache(maxsize=65536)
 def _zone_for_scores(
-    during: int, after: int, morning: int | None, baseline: int, lines: tuple[int, int, int, int]
+    during: int, after: int, morning: int | None, baseline: int, lines: _ZoneLines
 ) -> SessionZone:
     red_line, red_rise, amber_line, amber_rise = lines
     scores = (during, after, morning, baseline)
@@ -319,7 +322,9 @@ def decide(
         change = StageChange.ADVANCE if gate.met else StageChange.STAY
         reasons = (_progress_reason(stage, gate.met), *gate.reasons)
         return _decision(stage, latest, Action.PROGRESS, change, reasons, running)
-    hold = _hold_reason(latest, thresholds)
+    hold = _hold_reason(
+        None if latest is None else latest.zone, thresholds.green_sessions_to_progress
+    )
     return _decision(stage, latest, Action.HOLD, StageChange.STAY, (hold,), running)
 
 
@@ -350,18 +355,18 @@ _STAGE_STEP = {StageChange.ADVANCE: 1, StageChange.STAY: 0, StageChange.STEP_BAC
 class _History:
     """Sessions whose zones are worked out once each, and only as far back as a rule looks."""
 
-    __slots__ = ("_baseline", "_sessions", "_thresholds", "_zones")
+    __slots__ = ("_baseline", "_lines", "_sessions", "_zones")
 
     def __init__(self, sessions: Sequence[Session], baseline: int, thresholds: Thresholds) -> None:
         self._sessions = sessions
         self._baseline = baseline
-        self._thresholds = thresholds
+        self._lines = _zone_lines(thresholds)
         self._zones: dict[int, SessionZone] = {}
 
     def zone_of(self, index: int) -> SessionZone:
         zone = self._zones.get(index)
         if zone is None:
-            zone = _classify(self._sessions[index], self._baseline, self._thresholds)
+            zone = _classify(self._sessions[index], self._baseline, self._lines)
             self._zones[index] = zone
         return zone
 
@@ -401,14 +406,10 @@ def _regress_reasons(
 ) -> tuple[Reason, ...]:
     reasons = []
     if latest and latest.zone is Zone.RED:
-        text = "The latest session was in the red zone, so the next sessions go one step lighter."
-        reasons.append(Reason("PMM-REGRESS-LATEST-RED", text))
+        reasons.append(_LATEST_RED)
     count = thresholds.amber_sessions_to_regress
     if history.last_are(count, _AMBER_OR_WORSE):
-        text = (
-            f"The last {count} sessions were all amber or worse, so the load steps back one step."
-        )
-        reasons.append(Reason("PMM-AMBER-TWO-IN-A-ROW", text))
+        reasons.append(_amber_in_a_row_reason(count))
     if weekly_trend_rising(weekly_morning_pain, thresholds):
         before, last = weekly_morning_pain[-2], weekly_morning_pain[-1]
         text = (
@@ -419,6 +420,20 @@ def _regress_reasons(
     return tuple(reasons)
 
 
+# Reasons are immutable, and most depend only on a few small numbers: each is built once and
+# shared by every decision that gives it, instead of once per decision.
+_LATEST_RED = Reason(
+    "PMM-REGRESS-LATEST-RED",
+    "The latest session was in the red zone, so the next sessions go one step lighter.",
+)
+
+
+@lru_cache(maxsize=64)
+def _amber_in_a_row_reason(count: int) -> Reason:
+    text = f"The last {count} sessions were all amber or worse, so the load steps back one step."
+    return Reason("PMM-AMBER-TWO-IN-A-ROW", text)
+
+
 def _step_back_reason(stage: int, history: _History, thresholds: Thresholds) -> Reason | None:
     if stage == 1:
         return None
@@ -426,6 +441,11 @@ def _step_back_reason(stage: int, history: _History, thresholds: Thresholds) -> 
     reds = history.red_count_within(days)
     if reds < thresholds.step_back_red_sessions:
         return None
+    return _reds_in_window_reason(reds, days, stage)
+
+
+@lru_cache(maxsize=256)
+def _reds_in_window_reason(reds: int, days: int, stage: int) -> Reason:
     text = (
         f"There were {reds} red sessions in the {days} days up to the latest one, so going back "
         f"to stage {stage - 1} is proposed; your physio needs to approve it."
@@ -433,6 +453,7 @@ def _step_back_reason(stage: int, history: _History, thresholds: Thresholds) -> 
     return Reason("PMM-STEP-BACK-TWO-RED-IN-WEEK", text)
 
 
+@lru_cache(maxsize=16)
 def _progress_reason(stage: int, gate_met: bool) -> Reason:
     if gate_met:
         target = "back to sport" if stage + 1 == LAST_STAGE else f"stage {stage + 1}"
@@ -448,19 +469,21 @@ def _progress_reason(stage: int, gate_met: bool) -> Reason:
     return Reason("PMM-PROGRESS-TWO-GREEN", text)
 
 
-def _hold_reason(latest: SessionZone | None, thresholds: Thresholds) -> Reason:
+@lru_cache(maxsize=64)
+def _hold_reason(latest: Zone | None, green_sessions_to_progress: int) -> Reason:
+    """Why the dose stays, from the latest session's zone (None: no sessions yet)."""
     if latest is None:
         return Reason(
             "PMM-HOLD-NO-SESSIONS", "No sessions logged yet: start with the current dose."
         )
-    if latest.zone is Zone.PENDING:
+    if latest is Zone.PENDING:
         return Reason("PMM-HOLD", "Keep the same dose until tomorrow morning's test pain is in.")
-    if latest.zone is Zone.AMBER:
+    if latest is Zone.AMBER:
         return Reason(
             "PMM-HOLD",
             "The latest session was amber: keep the same dose and see how the next goes.",
         )
-    count = thresholds.green_sessions_to_progress
+    count = green_sessions_to_progress
     return Reason(
         "PMM-HOLD", f"Keep the same dose until {count} completed sessions in a row are green."
     )
