@@ -285,6 +285,21 @@ def test_a_bad_date_in_the_search_answers_400(hours: World, frozen: Any) -> None
     assert "Enter a real date" in response.content.decode()
 
 
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_search_from_a_day_centuries_away_shows_the_bookable_days(
+    hours: World, frozen: Any, day: str
+) -> None:
+    for client, path in (
+        (client_for(hours.patient_user), reverse("appointments:book_review")),
+        (
+            client_for(hours.clinician),
+            reverse("appointments:staff_book", args=[hours.patient.public_id]),
+        ),
+        (Client(), reverse("booking:clinic", args=[hours.clinic.public_id])),
+    ):
+        assert client.get(f"{path}?day={day}").status_code == 200
+
+
 def test_a_patient_moves_a_review_from_the_page(hours: World, frozen: Any) -> None:
     appointment = book(hours, starts_at=at(hours, 10))
     url = reverse("appointments:reschedule", args=[appointment.public_id]) + f"?day={WED}"

@@ -188,8 +188,10 @@ def test_a_colleague_opens_the_diary_of_another_clinician(hours: World, frozen: 
     assert client_for(hours.other_clinic_clinician).get(url).status_code == 404
 
 
-def test_a_bad_diary_date_answers_400(world: World, frozen: Any) -> None:
-    response = client_for(world.clinician).get(reverse("appointments:diary") + "?date=2026-13-01")
+@pytest.mark.parametrize("day", ["2026-13-01", "0001-01-01", "9999-12-31"])
+@pytest.mark.parametrize("page", ["appointments:diary", "appointments:diary_week"])
+def test_a_bad_diary_date_answers_400(world: World, frozen: Any, page: str, day: str) -> None:
+    response = client_for(world.clinician).get(reverse(page) + f"?date={day}")
     assert response.status_code == 400
     assert "Enter a real date" in response.content.decode()
 

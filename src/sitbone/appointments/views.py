@@ -151,8 +151,8 @@ def _slot_page(
     if chosen:
         staff = [u for u in staff if str(u.public_id) == chosen]
     start: date = search.cleaned_data.get("day") or today
-    start = max(start, today)
     horizon = (rules.latest - timedelta(microseconds=1)).astimezone(clinic_zone(clinic)).date()
+    start = min(max(start, today), horizon)  # a day beyond the horizon shows its last days
     days = bookable_slots(
         actor=actor,
         clinic=clinic,
@@ -607,6 +607,8 @@ def _diary_params(
     try:
         day = date.fromisoformat(raw) if raw else clinic_today(staff.clinic)
     except ValueError:
+        day = None
+    if day is not None and not 2000 <= day.year < 2100:  # year 1 or 9999 overflows as instants
         day = None
     return staff, day, clinician
 
