@@ -265,3 +265,15 @@ def test_withdrawing_reminder_emails_stops_exercise_reminders(world: World) -> N
     signed_in(world.patient_user).post("/me/privacy/", choices(email_reminders=True))
     reminders_send(now=seven_thirty, send=lambda patient, kind: sent.append((patient, kind)))
     assert sent == [(world.patient, "session")]
+
+
+def test_a_post_naming_no_form_withdraws_nothing(world: World) -> None:
+    """Unticked boxes are absent from a post, so a post that does not say it is the choices form
+    must not be read as one with nothing ticked."""
+    client = signed_in(world.patient_user)
+    client.post("/me/privacy/", choices(email_reminders=True, research=True))
+    before = ConsentRecord.objects.count()
+    response = client.post("/me/privacy/", {})
+    assert response.status_code == 400
+    assert b"There is a problem" in response.content
+    assert ConsentRecord.objects.count() == before

@@ -380,10 +380,6 @@ def breach_data(world: Scene) -> dict[str, Any]:
     }
 
 
-NO_FORM_NAMED = {"form": {"missing"}, "every field": {"missing"}}
-"""The privacy page reads a post that names neither of its forms as the choices, as the access
-matrix records: nothing ticked, so every optional choice is withdrawn."""
-
 FORMS = [
     Form(
         "session log",
@@ -555,7 +551,6 @@ FORMS = [
             "email_reminders": ANYTHING,
             "referrer_sharing": ANYTHING,
             "research": ANYTHING,
-            **NO_FORM_NAMED,
         },
     ),
     Form(
@@ -563,7 +558,7 @@ FORMS = [
         "patient",
         me("privacy/"),
         lambda w: {"form": "care", "agree": "on"},
-        accepts={"agree": TICKED, **NO_FORM_NAMED},
+        accepts={"agree": TICKED},
     ),
     Form(
         "asking for erasure",

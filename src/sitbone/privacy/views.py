@@ -71,7 +71,9 @@ def my_privacy(request: AuthenticatedHttpRequest) -> HttpResponse:
     overview = consent_overview(actor=request.user, patient=patient)
     texts = [overview.state(p).text for p in OPTIONAL_PURPOSES]
     posted = request.POST if request.method == "POST" else None
-    which = request.POST.get("form", "choices") if posted is not None else None
+    # A post must name its form: one naming neither could otherwise be read as the choices
+    # with nothing ticked, withdrawing every optional choice.
+    which = request.POST.get("form", "") if posted is not None else None
     choices = ConsentChoicesForm(
         posted if which not in (None, "care") else None,
         texts=texts,
