@@ -45,20 +45,36 @@ class GateMeasures:
     sport_load_pain: int | None = None
 
     def __post_init__(self) -> None:
-        for name in _PAIN_MEASURES:
-            value = getattr(self, name)
+        pains = (
+            self.slb_short_lever_pain,
+            self.drop_lunge_pain,
+            self.single_leg_rdl_pain,
+            self.rest_pain,
+            self.sport_load_pain,
+        )
+        for value in pains:
             if value is not None and not (type(value) is int and 0 <= value <= 10):
-                require_int(value, field=f"gates.{name}", low=0, high=10)
-        for name in _SYMMETRY_MEASURES:
-            value = getattr(self, name)
-            if value is None or (type(value) is Decimal and _LSI_LOW <= value <= _LSI_HIGH):
-                continue
-            field = f"gates.{name}"
-            if not isinstance(value, Decimal):
-                raise EngineInputError(
-                    f"{name} must be an exact Decimal ratio; got {value!r}", field
-                )
-            require_decimal(value, field=field, low=_LSI_LOW, high=_LSI_HIGH)
+                _explain_invalid_measures(self)
+        for ratio in (self.curl_10rm_lsi, self.slb_reps_lsi):
+            if ratio is not None and not (
+                type(ratio) is Decimal and _LSI_LOW <= ratio <= _LSI_HIGH
+            ):
+                _explain_invalid_measures(self)
+
+
+def _explain_invalid_measures(measures: GateMeasures) -> None:
+    for name in _PAIN_MEASURES:
+        value = getattr(measures, name)
+        if value is not None:
+            require_int(value, field=f"gates.{name}", low=0, high=10)
+    for name in _SYMMETRY_MEASURES:
+        value = getattr(measures, name)
+        if value is None:
+            continue
+        field = f"gates.{name}"
+        if not isinstance(value, Decimal):
+            raise EngineInputError(f"{name} must be an exact Decimal ratio; got {value!r}", field)
+        require_decimal(value, field=field, low=_LSI_LOW, high=_LSI_HIGH)
 
 
 _PAIN_MEASURES = (

@@ -265,8 +265,14 @@ def weekly_trend_rising(
     return weekly_morning_pain[-1] - weekly_morning_pain[-2] >= thresholds.trend_rising
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
+    """What to do after the latest session, and why.
+
+    Immutable like a frozen dataclass but built on a NamedTuple, as :class:`Session` is: one is
+    built per decision of a batch, and a frozen dataclass's seven ``object.__setattr__`` calls
+    cost about four times as much as the tuple.
+    """
+
     zone: Zone
     action: Action
     stage: int
