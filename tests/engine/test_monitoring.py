@@ -290,6 +290,30 @@ def test_invalid_histories_are_rejected_with_their_field(kwargs, field):
     assert raised.value.field == field
 
 
+@pytest.mark.parametrize(
+    ("days", "field"),
+    [
+        ([0, 2, 4], None),
+        ([2, 2, 2], None),
+        ([2, 0], "sessions[1].date"),
+        ([0, 2, 2, 1], "sessions[3].date"),
+        ([0, 4, 2, 6], "sessions[2].date"),
+        ([6, 4, 2], "sessions[1].date"),
+    ],
+)
+def test_sessions_must_be_oldest_first_and_the_first_step_back_in_time_is_named(days, field):
+    sessions = [session(day) for day in days]
+    if field is None:
+        assert decision(sessions=sessions).zone.value == "green"
+        return
+    with pytest.raises(EngineInputError) as raised:
+        decision(sessions=sessions)
+    assert (raised.value.field, raised.value.message) == (
+        field,
+        "sessions must be listed oldest first",
+    )
+
+
 def test_the_decision_serialises_with_the_field_names_of_the_contract():
     assert set(decision().to_dict()) == {
         "zone",

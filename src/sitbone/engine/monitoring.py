@@ -513,9 +513,10 @@ def _refer(stage: int, red_flags: Sequence[str]) -> Decision:
 
 def check_sessions(sessions: Sequence[Session], field: str) -> None:
     """Sessions listed oldest first (values are checked when each Session is built)."""
-    dates = list(map(_date_of, sessions))
-    if dates == sorted(dates):  # in C: this runs for every decision of a batch
+    # A stable sort by date leaves an oldest-first list as it is; done in C for every decision.
+    if sorted(sessions, key=_date_of) == list(sessions):
         return
+    dates = list(map(_date_of, sessions))
     index = next(i for i in range(1, len(dates)) if dates[i] < dates[i - 1])
     raise EngineInputError(f"{field} must be listed oldest first", f"{field}[{index}].date")
 
@@ -530,8 +531,10 @@ def _check_history(
     weekly_morning_pain: Sequence[Decimal],
     red_flags: Sequence[str],
 ) -> None:
-    require_int(stage, field="stage", low=1, high=LAST_STAGE)
-    require_int(baseline, field="baseline_morning_pain", low=0, high=10)
+    if not (type(stage) is int and 1 <= stage <= LAST_STAGE):
+        require_int(stage, field="stage", low=1, high=LAST_STAGE)
+    if not (type(baseline) is int and 0 <= baseline <= 10):
+        require_int(baseline, field="baseline_morning_pain", low=0, high=10)
     check_sessions(sessions, "sessions")
     for index, mean in enumerate(weekly_morning_pain):
         if not (isinstance(mean, Decimal) and _PAIN_LOW <= mean <= _PAIN_HIGH):

@@ -69,7 +69,8 @@ def require_numbers(values: Sequence[object], *, field: str) -> list[Decimal]:
     one as ``field[i]``. Field paths are built only on failure: this runs for every decision."""
     numbers = []
     for index, value in enumerate(values):
-        number = _as_decimal(value)
+        # JSON floats, the usual case, go straight to the memoised conversion.
+        number = _float_to_decimal(value) if type(value) is float else _as_decimal(value)
         if number is None:
             raise EngineInputError(
                 f"{_name(field)}[{index}] must be a number; got {describe(value)}",
