@@ -19,7 +19,6 @@ import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from operator import itemgetter
 from typing import Any
 
 from sitbone.engine.errors import EngineInputError, join_field
@@ -112,23 +111,28 @@ _DECIDE_KEYS = frozenset(
 _SESSION_FIELDS = ("date", "pain_during", "pain_after", "next_morning_pain", "completed")
 _SESSION_KEYS = frozenset(_SESSION_FIELDS)
 _SESSION_FIELD_COUNT = len(_SESSION_FIELDS)
-_session_values = itemgetter(*_SESSION_FIELDS)
 
 
 def _sessions(raw: object, field: str) -> list[Session]:
-    """Sessions (or runs) from JSON. This is the hot path of a batch decide: a dict holding the
-    five fields, dated YYYY-MM-DD, is read in one step; any other row, valid or not, goes through
-    :func:`_session`, which also explains what is wrong."""
+    """Sessions (or runs) from JSON. This is the hot path of a batch decide: a dict of exactly
+    the five fields, dated YYYY-MM-DD, is read straight into :func:`new_session`; any other row,
+    valid or not, goes through :func:`_session`, which also explains what is wrong."""
     sessions: list[Session] = []
     for row in require_list(raw, field=field):
         if type(row) is dict and len(row) == _SESSION_FIELD_COUNT:
             try:
-                date, during, after, morning, completed = _session_values(row)
-                day = parse_iso_date(date)
-                sessions.append(new_session(day, during, after, morning, completed))
-                continue
+                session = new_session(
+                    parse_iso_date(row["date"]),
+                    row["pain_during"],
+                    row["pain_after"],
+                    row["next_morning_pain"],
+                    row["completed"],
+                )
             except (KeyError, ValueError, TypeError):
                 pass  # an unknown key, a bad value or a date that is not text: see _session
+            else:
+                sessions.append(session)
+                continue
         sessions.append(_session(row, f"{field}[{len(sessions)}]"))
     return sessions
 
