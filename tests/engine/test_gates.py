@@ -3,10 +3,18 @@ from decimal import Decimal
 import pytest
 
 from sitbone.engine import (
+    DEFAULT_THRESHOLDS,
+    GATE_MEASURE_NAMES,
     EngineInputError,
     GateMeasures,
     evaluate_running_ready,
     evaluate_stage_gate,
+)
+from sitbone.engine.gates import (
+    check_measure_values,
+    measure_values,
+    running_ready_from_values,
+    stage_gate_from_values,
 )
 
 D = Decimal
@@ -113,3 +121,35 @@ def test_gate_measures_are_checked(measures, field):
     with pytest.raises(EngineInputError) as raised:
         GateMeasures(**measures)
     assert raised.value.field == field
+
+
+BAD_MEASURES = [
+    {"rest_pain": 11},
+    {"rest_pain": True, "curl_10rm_lsi": D("3")},
+    {"drop_lunge_pain": 2.0},
+    {"curl_10rm_lsi": D("2.01")},
+    {"slb_reps_lsi": 0.9},
+    {"slb_reps_lsi": D("-0.1"), "sport_load_pain": -1},
+    {"single_leg_rdl_pain": "1"},
+]
+
+
+@pytest.mark.parametrize("measures", BAD_MEASURES)
+def test_plain_measure_values_are_refused_word_for_word_as_gate_measures_are(measures):
+    """The JSON commands check gates with check_measure_values instead of building GateMeasures."""
+    values = tuple(measures.get(name) for name in GATE_MEASURE_NAMES)
+    with pytest.raises(EngineInputError) as as_object:
+        GateMeasures(**measures)
+    with pytest.raises(EngineInputError) as as_values:
+        check_measure_values(values)
+    assert as_values.value.to_dict() == as_object.value.to_dict()
+
+
+def test_checked_measure_values_evaluate_as_the_gate_measures_they_hold():
+    measures = GateMeasures(slb_short_lever_pain=2, curl_10rm_lsi=D("0.95"), rest_pain=0)
+    values = check_measure_values(measure_values(measures))
+    assert values == measure_values(measures)
+    assert running_ready_from_values(values, DEFAULT_THRESHOLDS) == evaluate_running_ready(measures)
+    for stage in range(1, 6):
+        gate = evaluate_stage_gate(stage, measures)
+        assert stage_gate_from_values(stage, values, DEFAULT_THRESHOLDS) == (gate.met, gate.reasons)

@@ -12,6 +12,8 @@ from sitbone.engine import (
     decide,
     weekly_trend_rising,
 )
+from sitbone.engine.gates import measure_values
+from sitbone.engine.monitoring import check_session_values, decide_from_values
 from tests.engine.builders import DAY_ONE, session
 
 # --- zones for one session ------------------------------------------------------------------
@@ -324,3 +326,42 @@ def test_the_decision_serialises_with_the_field_names_of_the_contract():
         "running_ready",
         "reasons",
     }
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        (DAY_ONE, 11, 0, None, True),
+        (DAY_ONE, 1, True, None, True),
+        (DAY_ONE, 1, 1, 2.0, True),
+        (DAY_ONE, 1, 1, None, 1),
+        ("2026-11-02", 1, 1, None, True),
+        (DAY_ONE, 1, 1, -1, False),
+    ],
+)
+def test_plain_session_values_are_refused_word_for_word_as_sessions_are(values):
+    """The JSON commands check rows with check_session_values instead of building Sessions."""
+    with pytest.raises(EngineInputError) as as_session:
+        Session(*values)
+    with pytest.raises(EngineInputError) as as_values:
+        check_session_values(*values)
+    assert as_values.value.to_dict() == as_session.value.to_dict()
+
+
+@pytest.mark.parametrize("pains", [(GREEN, GREEN), (GREEN, AMBER, RED), (RED, RED), ()])
+@pytest.mark.parametrize("stage", [1, 3, 5])
+def test_checked_values_decide_as_the_sessions_and_gate_measures_they_hold(pains, stage):
+    sessions = history(*pains)
+    values = [check_session_values(*s) for s in sessions]
+    assert values == [tuple(s) for s in sessions]
+    common = {
+        "stage": stage,
+        "baseline_morning_pain": 2,
+        "weekly_morning_pain": [],
+        "red_flags": [],
+    }
+    expected = decide(**common, sessions=sessions, gates=GATE_1_MET)
+    got = decide_from_values(
+        **common, sessions=values, gates=measure_values(GATE_1_MET), thresholds=Thresholds()
+    )
+    assert got == expected

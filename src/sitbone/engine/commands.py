@@ -15,6 +15,7 @@ their sources live in the modules called here; this module only translates.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -22,9 +23,20 @@ from decimal import Decimal
 from typing import Any
 
 from sitbone.engine.errors import EngineInputError, join_field
-from sitbone.engine.gates import GATE_MEASURE_NAMES, NO_MEASURES, GateMeasures
+from sitbone.engine.gates import (
+    GATE_MEASURE_NAMES,
+    NO_MEASURES,
+    MeasureValues,
+    check_measure_values,
+    measure_values,
+)
 from sitbone.engine.instruments import Q8Bands, score
-from sitbone.engine.monitoring import Session, decide, new_session
+from sitbone.engine.monitoring import (
+    Session,
+    SessionValues,
+    check_session_values,
+    decide_from_values,
+)
 from sitbone.engine.prescription import prescribe
 from sitbone.engine.probability import post_test_probability
 from sitbone.engine.running import run_step
@@ -86,10 +98,12 @@ def _test(raw: object, field: str) -> tuple[str, str]:
 
 def decide_command(doc: object) -> dict[str, Any]:
     data = _document(doc, _DECIDE_KEYS)
-    return decide(
+    return decide_from_values(
         stage=require_key(data, "stage", field=""),
         baseline_morning_pain=require_key(data, "baseline_morning_pain", field=""),
-        sessions=_sessions(require_key(data, "sessions", field=""), "sessions"),
+        sessions=_sessions(
+            require_key(data, "sessions", field=""), "sessions", check_session_values
+        ),
         weekly_morning_pain=_numbers(data.get("weekly_morning_pain", ()), "weekly_morning_pain"),
         gates=_gates(data.get("gates")),
         red_flags=_texts(data.get("red_flags", ()), "red_flags"),
@@ -113,15 +127,18 @@ _SESSION_KEYS = frozenset(_SESSION_FIELDS)
 _SESSION_FIELD_COUNT = len(_SESSION_FIELDS)
 
 
-def _sessions(raw: object, field: str) -> list[Session]:
-    """Sessions (or runs) from JSON. This is the hot path of a batch decide: a dict of exactly
-    the five fields, dated YYYY-MM-DD, is read straight into :func:`new_session`; any other row,
-    valid or not, goes through :func:`_session`, which also explains what is wrong."""
-    sessions: list[Session] = []
+def _sessions[S: SessionValues](
+    raw: object, field: str, make: Callable[[dt.date, Any, Any, Any, Any], S]
+) -> list[S]:
+    """Sessions (or runs) from JSON rows, each checked and built by ``make``: Session, or
+    check_session_values where plain values will do. This is the hot path of a batch decide: a
+    dict of exactly the five fields, dated YYYY-MM-DD, is read straight into ``make``; any other
+    row, valid or not, goes through :func:`_session`, which also explains what is wrong."""
+    sessions: list[S] = []
     for row in require_list(raw, field=field):
         if type(row) is dict and len(row) == _SESSION_FIELD_COUNT:
             try:
-                session = new_session(
+                session = make(
                     parse_iso_date(row["date"]),
                     row["pain_during"],
                     row["pain_after"],
@@ -133,16 +150,18 @@ def _sessions(raw: object, field: str) -> list[Session]:
             else:
                 sessions.append(session)
                 continue
-        sessions.append(_session(row, f"{field}[{len(sessions)}]"))
+        sessions.append(_session(row, f"{field}[{len(sessions)}]", make))
     return sessions
 
 
-def _session(row: object, where: str) -> Session:
+def _session[S: SessionValues](
+    row: object, where: str, make: Callable[[dt.date, Any, Any, Any, Any], S]
+) -> S:
     data = require_object(row, field=where)
     reject_unknown_keys(data, _SESSION_KEYS, field=where)
     day, during, after = (require_key(data, name, field=where) for name in _SESSION_FIELDS[:3])
     try:
-        return Session(
+        return make(
             require_date(day, field="date"),
             during,
             after,
@@ -153,9 +172,9 @@ def _session(row: object, where: str) -> Session:
         raise error.within(where) from None
 
 
-def _gates(raw: object) -> GateMeasures:
+def _gates(raw: object) -> MeasureValues:
     if raw is None:
-        return NO_MEASURES
+        return _NO_MEASURE_VALUES
     data = require_object(raw, field="gates")
     reject_unknown_keys(data, _GATE_KEYS, field="gates")
     values = list(map(data.get, GATE_MEASURE_NAMES))
@@ -163,9 +182,10 @@ def _gates(raw: object) -> GateMeasures:
         ratio = values[index]
         if ratio is not None:
             values[index] = require_number(ratio, field=field)
-    return GateMeasures(*values)
+    return check_measure_values(values)
 
 
+_NO_MEASURE_VALUES = measure_values(NO_MEASURES)
 _GATE_KEYS = frozenset(GATE_MEASURE_NAMES)
 # JSON ratios (floats) become exact Decimals here, checked in field order.
 _GATE_RATIOS = tuple(
@@ -190,7 +210,7 @@ def run_step_command(doc: object) -> dict[str, Any]:
         last_step_change_date=None
         if changed is None
         else require_date(changed, field="last_step_change_date"),
-        runs=_sessions(require_key(data, "runs", field=""), "runs"),
+        runs=_sessions(require_key(data, "runs", field=""), "runs", Session),
         running_ready=require_bool(
             require_key(data, "running_ready", field=""), field="running_ready"
         ),

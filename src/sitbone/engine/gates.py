@@ -16,11 +16,11 @@ A measure that was not recorded never counts as met; the reason then names the t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from sitbone.engine.errors import EngineInputError
@@ -45,30 +45,43 @@ class GateMeasures:
     sport_load_pain: int | None = None
 
     def __post_init__(self) -> None:
-        pains = (
-            self.slb_short_lever_pain,
-            self.drop_lunge_pain,
-            self.single_leg_rdl_pain,
-            self.rest_pain,
-            self.sport_load_pain,
-        )
-        for value in pains:
-            if value is not None and not (type(value) is int and 0 <= value <= 10):
-                _explain_invalid_measures(self)
-        for ratio in (self.curl_10rm_lsi, self.slb_reps_lsi):
-            if ratio is not None and not (
-                type(ratio) is Decimal and _LSI_LOW <= ratio <= _LSI_HIGH
-            ):
-                _explain_invalid_measures(self)
+        check_measure_values(measure_values(self))
 
 
-def _explain_invalid_measures(measures: GateMeasures) -> None:
+MeasureValues = tuple[
+    int | None, Decimal | None, Decimal | None, int | None, int | None, int | None, int | None
+]
+"""The fields of :class:`GateMeasures` as a plain tuple, in :data:`GATE_MEASURE_NAMES` order."""
+
+
+def measure_values(measures: GateMeasures) -> MeasureValues:
+    """The fields of ``measures`` as a plain tuple (read in C)."""
+    values: MeasureValues = _measure_values(measures)
+    return values
+
+
+def check_measure_values(values: Sequence[Any]) -> MeasureValues:
+    """Gate measures in :data:`GATE_MEASURE_NAMES` order, checked as :class:`GateMeasures` checks
+    them, as a plain tuple. The JSON commands check a document's gates with this: the decision
+    only reads the values, and building a GateMeasures costs more than checking them."""
+    slb, curl, reps, drop, rdl, rest, sport = values
+    for pain in (slb, drop, rdl, rest, sport):
+        if pain is not None and not (type(pain) is int and 0 <= pain <= 10):
+            _explain_invalid_measures(values)
+    for ratio in (curl, reps):
+        if ratio is not None and not (type(ratio) is Decimal and _LSI_LOW <= ratio <= _LSI_HIGH):
+            _explain_invalid_measures(values)
+    return (slb, curl, reps, drop, rdl, rest, sport)
+
+
+def _explain_invalid_measures(values: Sequence[Any]) -> None:
+    measures = dict(zip(GATE_MEASURE_NAMES, values, strict=True))
     for name in _PAIN_MEASURES:
-        value = getattr(measures, name)
+        value = measures[name]
         if value is not None:
             require_int(value, field=f"gates.{name}", low=0, high=10)
     for name in _SYMMETRY_MEASURES:
-        value = getattr(measures, name)
+        value = measures[name]
         if value is None:
             continue
         field = f"gates.{name}"
@@ -86,6 +99,7 @@ _PAIN_MEASURES = (
 )
 _SYMMETRY_MEASURES = ("curl_10rm_lsi", "slb_reps_lsi")
 GATE_MEASURE_NAMES = _PAIN_MEASURES[:1] + _SYMMETRY_MEASURES + _PAIN_MEASURES[1:]
+_measure_values = attrgetter(*GATE_MEASURE_NAMES)
 NO_MEASURES = GateMeasures()
 
 
@@ -218,26 +232,44 @@ def evaluate_stage_gate(
 ) -> GateResult:
     """Whether the patient meets every criterion to move from ``stage`` to the next one."""
     require_int(stage, field="stage", low=1, high=LAST_STAGE)
+    met, reasons = stage_gate_from_values(stage, measure_values(measures), thresholds)
+    return GateResult(stage, stage + 1 if stage < LAST_STAGE else None, met, reasons)
+
+
+def stage_gate_from_values(
+    stage: int, values: MeasureValues, thresholds: Thresholds
+) -> tuple[bool, tuple[Reason, ...]]:
+    """:func:`evaluate_stage_gate`'s outcome for a valid stage and checked measure values."""
     if stage == LAST_STAGE:
-        reason = Reason("GATE-NONE-AFTER-5", "You are back to sport: there is no further stage.")
-        return GateResult(stage, None, False, (reason,))
+        return False, (_NO_STAGE_AFTER_LAST,)
     purpose = "before stage 5 (back to sport)" if stage == 4 else f"before stage {stage + 1}"
-    met, reasons = _evaluate(stage, measures, thresholds, purpose)
-    return GateResult(stage, stage + 1, met, reasons)
+    return _evaluate(stage, values, thresholds, purpose)
+
+
+_NO_STAGE_AFTER_LAST = Reason(
+    "GATE-NONE-AFTER-5", "You are back to sport: there is no further stage."
+)
 
 
 def evaluate_running_ready(
     measures: GateMeasures = NO_MEASURES, thresholds: Thresholds = DEFAULT_THRESHOLDS
 ) -> tuple[bool, tuple[Reason, ...]]:
     """Whether the patient may start the walk–run ladder, with one reason per criterion."""
-    return _evaluate(_RUNNING_GROUP, measures, thresholds, "before running")
+    return running_ready_from_values(measure_values(measures), thresholds)
+
+
+def running_ready_from_values(
+    values: MeasureValues, thresholds: Thresholds
+) -> tuple[bool, tuple[Reason, ...]]:
+    """:func:`evaluate_running_ready` for checked measure values."""
+    return _evaluate(_RUNNING_GROUP, values, thresholds, "before running")
 
 
 def _evaluate(
-    group: int, measures: GateMeasures, thresholds: Thresholds, purpose: str
+    group: int, values: MeasureValues, thresholds: Thresholds, purpose: str
 ) -> tuple[bool, tuple[Reason, ...]]:
-    values, limits = _GETTERS[group]
-    return _explain_group(group, values(measures), limits(thresholds), purpose)
+    measured, limits = _GETTERS[group]
+    return _explain_group(group, measured(values), limits(thresholds), purpose)
 
 
 # A group's outcome depends only on a few measured values and limits, which repeat endlessly
@@ -259,16 +291,18 @@ def _explain_group(
 _CRITERIA = {_RUNNING_GROUP: _RUNNING, **_GATES}
 
 
-def _tuple_getter(names: tuple[str, ...]) -> Callable[[object], tuple[Any, ...]]:
-    """Read several attributes as a tuple in C (attrgetter), on the hot path of every decision."""
-    get = attrgetter(*names)
-    return get if len(names) > 1 else lambda obj: (get(obj),)
+def _tuple_getter(get: Callable[[Any], Any], count: int) -> Callable[[Any], tuple[Any, ...]]:
+    """Several items or attributes read as a tuple in C, on the hot path of every decision
+    (itemgetter and attrgetter of a single key return the bare value)."""
+    return get if count > 1 else lambda obj: (get(obj),)
 
 
 _GETTERS = {
     group: (
-        _tuple_getter(tuple(c.measure for c in criteria)),
-        _tuple_getter(tuple(c.limit for c in criteria)),
+        _tuple_getter(
+            itemgetter(*(GATE_MEASURE_NAMES.index(c.measure) for c in criteria)), len(criteria)
+        ),
+        _tuple_getter(attrgetter(*(c.limit for c in criteria)), len(criteria)),
     )
     for group, criteria in _CRITERIA.items()
 }

@@ -36,15 +36,17 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any, NamedTuple, Self, final
+from typing import Any, NamedTuple, Self
 
 from sitbone.engine.errors import EngineInputError
 from sitbone.engine.gates import (
     LAST_STAGE,
     NO_MEASURES,
     GateMeasures,
-    evaluate_running_ready,
-    evaluate_stage_gate,
+    MeasureValues,
+    measure_values,
+    running_ready_from_values,
+    stage_gate_from_values,
 )
 from sitbone.engine.rules import Reason
 from sitbone.engine.thresholds import DEFAULT_THRESHOLDS, Thresholds
@@ -82,7 +84,10 @@ class _SessionFields(NamedTuple):
     completed: bool
 
 
-@final
+SessionValues = tuple[dt.date, int, int, int | None, bool]
+"""A session's values in :class:`Session`'s field order; every Session is one."""
+
+
 class Session(_SessionFields):
     """One loading session (or run) and its pain scores, each a whole number 0–10.
 
@@ -101,7 +106,8 @@ class Session(_SessionFields):
         next_morning_pain: int | None = None,
         completed: bool = True,
     ) -> Session:
-        return new_session(date, pain_during, pain_after, next_morning_pain, completed)
+        values = check_session_values(date, pain_during, pain_after, next_morning_pain, completed)
+        return _tuple_new(cls, values)
 
     # NamedTuple's own _make and _replace would skip the checks in __new__.
     @classmethod
@@ -112,15 +118,18 @@ class Session(_SessionFields):
         return type(self)(**(self._asdict() | changes))
 
 
-def new_session(
+def check_session_values(
     date: dt.date,
     pain_during: int,
     pain_after: int,
     next_morning_pain: int | None = None,
     completed: bool = True,
-) -> Session:
-    """``Session(...)``, with the same checks, as a plain function for hot loops: calling a class
-    whose ``__new__`` is Python code costs a third more per row of a batch decide."""
+) -> SessionValues:
+    """The values of a session, checked as :class:`Session` checks them, as a plain tuple.
+
+    The JSON commands read a batch's sessions with this: the decision needs only the values, and
+    building a Session object for each row would cost as much again as checking it.
+    """
     if not (
         type(date) is dt.date
         and type(pain_during) is int
@@ -134,7 +143,7 @@ def new_session(
         and type(completed) is bool
     ):
         _explain_invalid_session(date, pain_during, pain_after, next_morning_pain, completed)
-    return _tuple_new(Session, (date, pain_during, pain_after, next_morning_pain, completed))
+    return (date, pain_during, pain_after, next_morning_pain, completed)
 
 
 def _explain_invalid_session(
@@ -202,10 +211,9 @@ def _zone_lines(thresholds: Thresholds) -> _ZoneLines:
     return (t.red_pain, t.morning_red_rise, t.amber_pain, t.morning_amber_rise)
 
 
-def _classify(session: Session, baseline: int, lines: _ZoneLines) -> SessionZone:
-    return _zone_for_scores(
-        session.pain_during, session.pain_after, session.next_morning_pain, baseline, lines
-    )
+def _classify(session: SessionValues, baseline: int, lines: _ZoneLines) -> SessionZone:
+    _, during, after, morning, _ = session
+    return _zone_for_scores(during, after, morning, baseline, lines)
 
 
 # Pain scores are small integers, so the same few thousand combinations recur across patients:
@@ -309,10 +317,40 @@ def decide(
 
     ``stage`` in the result is the stage after the proposed change.
     """
+    return decide_from_values(
+        stage=stage,
+        baseline_morning_pain=baseline_morning_pain,
+        sessions=sessions,
+        weekly_morning_pain=weekly_morning_pain,
+        gates=measure_values(gates),
+        red_flags=red_flags,
+        thresholds=thresholds,
+    )
+
+
+def decide_from_values(
+    *,
+    stage: int,
+    baseline_morning_pain: int,
+    sessions: Sequence[SessionValues],
+    weekly_morning_pain: Sequence[Decimal],
+    gates: MeasureValues,
+    red_flags: Sequence[str],
+    thresholds: Thresholds,
+) -> Decision:
+    """:func:`decide` from plain values the caller has checked: each session with
+    :func:`check_session_values` (a Session is checked already) and the gate measures with
+    :func:`~sitbone.engine.gates.check_measure_values`. Stage, baseline, the order of the
+    sessions, weekly means and red flags are checked here, as in :func:`decide`.
+
+    The JSON commands call this: they check a document field by field in the order it is
+    written, and a Session per row and a GateMeasures per document, built only to have their
+    values read back, would cost a sixth of a batch decide.
+    """
     _check_history(stage, baseline_morning_pain, sessions, weekly_morning_pain, red_flags)
     if red_flags:
         return _refer(stage, red_flags)
-    running = evaluate_running_ready(gates, thresholds)
+    running = running_ready_from_values(gates, thresholds)
     history = _History(sessions, baseline_morning_pain, thresholds)
     latest = history.zone_of(len(sessions) - 1) if sessions else None
     regress_reasons = _regress_reasons(latest, history, weekly_morning_pain, thresholds)
@@ -324,9 +362,9 @@ def decide(
             change, reasons = StageChange.STAY, regress_reasons
         return _decision(stage, latest, Action.REGRESS, change, reasons, running)
     if history.last_are(thresholds.green_sessions_to_progress, _GREEN, completed=True):
-        gate = evaluate_stage_gate(stage, gates, thresholds)
-        change = StageChange.ADVANCE if gate.met else StageChange.STAY
-        reasons = (_progress_reason(stage, gate.met), *gate.reasons)
+        gate_met, gate_reasons = stage_gate_from_values(stage, gates, thresholds)
+        change = StageChange.ADVANCE if gate_met else StageChange.STAY
+        reasons = (_progress_reason(stage, gate_met), *gate_reasons)
         return _decision(stage, latest, Action.PROGRESS, change, reasons, running)
     hold = _hold_reason(
         None if latest is None else latest.zone, thresholds.green_sessions_to_progress
@@ -363,7 +401,9 @@ class _History:
 
     __slots__ = ("_baseline", "_lines", "_sessions", "_zones")
 
-    def __init__(self, sessions: Sequence[Session], baseline: int, thresholds: Thresholds) -> None:
+    def __init__(
+        self, sessions: Sequence[SessionValues], baseline: int, thresholds: Thresholds
+    ) -> None:
         self._sessions = sessions
         self._baseline = baseline
         self._lines = _zone_lines(thresholds)
@@ -384,17 +424,17 @@ class _History:
         for index in range(size - count, size):
             if self.zone_of(index).zone not in zones:
                 return False
-            if completed and not self._sessions[index].completed:
+            if completed and not _completed_of(self._sessions[index]):
                 return False
         return True
 
     def red_count_within(self, days: int) -> int:
         if not self._sessions:
             return 0
-        first_day = self._sessions[-1].date - dt.timedelta(days=days - 1)
+        first_day = _date_of(self._sessions[-1]) - dt.timedelta(days=days - 1)
         count = 0
         for index in range(len(self._sessions) - 1, -1, -1):
-            if self._sessions[index].date < first_day:
+            if _date_of(self._sessions[index]) < first_day:
                 break
             count += self.zone_of(index).zone is Zone.RED
         return count
@@ -511,8 +551,8 @@ def _refer(stage: int, red_flags: Sequence[str]) -> Decision:
     )
 
 
-def check_sessions(sessions: Sequence[Session], field: str) -> None:
-    """Sessions listed oldest first (values are checked when each Session is built)."""
+def check_sessions(sessions: Sequence[SessionValues], field: str) -> None:
+    """Sessions listed oldest first (their values are checked already: see Session)."""
     # A stable sort by date leaves an oldest-first list as it is; done in C for every decision.
     if sorted(sessions, key=_date_of) == list(sessions):
         return
@@ -521,13 +561,15 @@ def check_sessions(sessions: Sequence[Session], field: str) -> None:
     raise EngineInputError(f"{field} must be listed oldest first", f"{field}[{index}].date")
 
 
-_date_of = itemgetter(0)  # Session.date, read in C
+# SessionValues' fields, read in C (a Session's too).
+_date_of = itemgetter(Session._fields.index("date"))
+_completed_of = itemgetter(Session._fields.index("completed"))
 
 
 def _check_history(
     stage: int,
     baseline: int,
-    sessions: Sequence[Session],
+    sessions: Sequence[SessionValues],
     weekly_morning_pain: Sequence[Decimal],
     red_flags: Sequence[str],
 ) -> None:
