@@ -58,7 +58,8 @@ def require_bool(value: object, *, field: str) -> bool:
 
 def require_number(value: object, *, field: str) -> Decimal:
     """Any finite number (int, float or Decimal, not a boolean), as an exact Decimal."""
-    number = _as_decimal(value)
+    # JSON floats, the usual case, go straight to the memoised conversion.
+    number = _float_to_decimal(value) if type(value) is float else _as_decimal(value)
     if number is None:
         raise EngineInputError(f"{_name(field)} must be a number; got {describe(value)}", field)
     return number
