@@ -529,9 +529,10 @@ def _hold_reason(latest: Zone | None, green_sessions_to_progress: int) -> Reason
             "PMM-HOLD",
             "The latest session was amber: keep the same dose and see how the next goes.",
         )
-    count = green_sessions_to_progress
     return Reason(
-        "PMM-HOLD", f"Keep the same dose until {count} completed sessions in a row are green."
+        "PMM-HOLD",
+        f"Keep the same dose until {green_sessions_to_progress} completed sessions in a row are "
+        "green.",
     )
 
 
