@@ -88,9 +88,29 @@ def assert_accessible(tab: Any) -> None:
     assert bad == [], f"axe violations on {tab.url}: {bad}"
 
 
+PASSWORD = "a long passphrase"
+
+
 def sign_in(tab: Any, email: str, password: str) -> None:
     tab.goto("/accounts/login/")
     tab.get_by_label("Email").fill(email)
     tab.get_by_label("Password").fill(password)
     tab.get_by_role("button", name="Sign in").click()
     tab.wait_for_load_state()
+
+
+def signed_in_patient(tab: Any, *, full_name: str = "Sam") -> Any:
+    """A patient of a fresh clinic with a stage-1 programme, signed in on ``tab``."""
+    from sitbone.accounts.services import account_create
+    from sitbone.clinics.models import Clinic
+    from sitbone.patients.models import Patient
+    from sitbone.programmes.services import programme_from_prescription
+
+    clinic = Clinic.objects.create(name="Harbour Physio", time_zone="Europe/London")
+    user = account_create(email="sam@example.test", password=PASSWORD, full_name=full_name)
+    patient = Patient.objects.create(
+        clinic=clinic, user=user, full_name=full_name, email=user.email
+    )
+    programme_from_prescription(actor=None, patient=patient, stage=1, reason="First programme")
+    sign_in(tab, "sam@example.test", PASSWORD)
+    return patient

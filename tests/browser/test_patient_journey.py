@@ -182,17 +182,9 @@ def test_a_new_person_checks_signs_up_exercises_checks_in_and_sees_progress(
 
 
 def test_the_other_patient_pages_pass_axe_with_and_without_errors(page: Any) -> None:
-    from sitbone.accounts.services import account_create
-    from sitbone.clinics.models import Clinic
-    from sitbone.patients.models import Patient
-    from sitbone.programmes.services import programme_from_prescription
-    from tests.browser.conftest import sign_in
+    from tests.browser.conftest import signed_in_patient
 
-    clinic = Clinic.objects.create(name="Harbour Physio", time_zone="Europe/London")
-    user = account_create(email="sam@example.test", password="a long passphrase", full_name="Sam")
-    patient = Patient.objects.create(clinic=clinic, user=user, full_name="Sam", email=user.email)
-    programme_from_prescription(actor=None, patient=patient, stage=1, reason="First programme")
-    sign_in(page, "sam@example.test", "a long passphrase")
+    signed_in_patient(page)
 
     page.goto("/me/load/")
     assert_accessible(page)

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from sitbone.accounts.models import User
 from sitbone.accounts.services import account_create
-from sitbone.clinics.models import AuditCategory, Clinic
-from sitbone.clinics.services import audit_record
+from sitbone.clinics.models import Clinic
+from sitbone.clinics.services import patient_write_audit
 from sitbone.engine.screening import screen
 from sitbone.patients.models import Patient
 from sitbone.programmes.services import programme_from_prescription
@@ -112,13 +112,11 @@ def patient_self_register(
     programme_from_prescription(
         actor=None, patient=patient, stage=1, reason="First programme, set up at sign-up"
     )
-    audit_record(
-        category=AuditCategory.WRITE,
-        action="patient.self_register",
-        actor=user,
-        clinic=clinic,
-        patient=patient,
-        detail=f"self-registered after symptom check (triage {result.triage.value})",
+    patient_write_audit(
+        user,
+        patient,
+        "patient.self_register",
+        f"self-registered after symptom check (triage {result.triage.value})",
     )
     return user
 
@@ -177,12 +175,10 @@ def registration_confirm(*, token: str) -> tuple[User, bool]:
         return user, False
     user.is_active = True
     user.save(update_fields=["is_active"])
-    audit_record(
-        category=AuditCategory.WRITE,
-        action="patient.self_register_confirm",
-        actor=user,
-        clinic=patient.clinic,
-        patient=patient,
-        detail="email address confirmed after self-registration",
+    patient_write_audit(
+        user,
+        patient,
+        "patient.self_register_confirm",
+        "email address confirmed after self-registration",
     )
     return user, True

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
+from django.shortcuts import render
 
 from sitbone.api.idempotency import KeyConflict, request_fingerprint, run_once
 from sitbone.clinics.access import own_patient_record
@@ -142,8 +142,6 @@ def replayed(status: int, answer: dict[str, Any]) -> HttpResponse:
 
 
 def problem(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
-    response = TemplateResponse(
+    return render(
         request, "web/post_problem.html", {"title": title, "message": message}, status=status
     )
-    response.render()
-    return response
