@@ -225,14 +225,23 @@ class DevTools:
 def notification_after_push(page: Any, devtools: DevTools, data: str, tag: str) -> Any:
     """Deliver one push and return the notification the worker showed for it (found by tag)."""
     devtools.push(page.evaluate("location.origin"), data)
-    handle = page.wait_for_function(
-        """tag => navigator.serviceWorker.getRegistration('/me/')
-          .then(r => r.getNotifications({tag: tag}))
-          .then(list => list.length ? {title: list[0].title, body: list[0].body,
-                                       tag: list[0].tag, url: list[0].data.url} : null)""",
-        arg=tag,
+    # Polled inside the page: a predicate returning a promise counts as truthy at once, so
+    # wait_for_function would not wait for the notification to appear.
+    return page.evaluate(
+        """async tag => {
+          const registration = await navigator.serviceWorker.getRegistration('/me/');
+          for (let tries = 0; tries < 100; tries++) {
+            const list = await registration.getNotifications({tag: tag});
+            if (list.length) {
+              return {title: list[0].title, body: list[0].body, tag: list[0].tag,
+                      url: list[0].data.url};
+            }
+            await new Promise(resolve => setTimeout(resolve, 100));
+          }
+          return null;
+        }""",
+        tag,
     )
-    return handle.json_value()
 
 
 def test_the_worker_shows_a_pushed_reminder_and_only_ever_links_to_this_site(
