@@ -33,10 +33,11 @@ from tests.conftest import World, make_world
 
 NAME = "Quillon Zephyrine"
 EMAIL = "quillon.zephyrine@canary.test"
-NOTE = "Canary note: my zephyrine tendon grumbles after the 7f3a bus"
-PASSWORD = "a canary passphrase 7f3a zephyrine"
-MARKERS = ("quillon", "zephyrine", "7f3a")
-"""Lower-case fragments; each appears in a canary value and nowhere else."""
+NOTE = "Canary note: my zephyrine tendon grumbles after the q7xw3 bus"
+PASSWORD = "a canary passphrase q7xw3 zephyrine"
+MARKERS = ("quillon", "zephyrine", "q7xw3")
+"""Lower-case fragments; each appears in a canary value and nowhere else. None is hexadecimal,
+so a random UUID or digest in an address can never contain one by chance."""
 
 
 def leaks(text: str) -> list[str]:
