@@ -9,7 +9,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from sitbone.appointments.selectors import booking_suggestion, upcoming_appointments_for_patients
+from sitbone.appointments.selectors import (
+    booking_suggestion,
+    next_appointment,
+    next_appointment_starts,
+)
 from sitbone.clinics.access import AccessDenied
 from sitbone.measures.models import MeasureResult
 from sitbone.patients.models import Patient
@@ -118,13 +122,13 @@ def test_next_appointments_for_a_list_come_in_one_query(
     other = book(hours, starts_at=local(hours.clinic, wed, time(11)), patient=hours.other_patient)
     patients = Patient.objects.filter(clinic=hours.clinic)
     with django_assert_num_queries(2):  # the actor's membership, then the appointments
-        found = upcoming_appointments_for_patients(actor=hours.clinician, patients=patients)
-    assert found == {hours.patient.pk: first, hours.other_patient.pk: other}
-    assert later not in found.values()
+        found = next_appointment_starts(actor=hours.clinician, patients=patients)
+    assert found == {hours.patient.pk: first.starts_at, hours.other_patient.pk: other.starts_at}
+    assert later.starts_at not in found.values()
     as_list = list(patients)
     with django_assert_num_queries(1):  # the membership is cached on the actor now
-        upcoming_appointments_for_patients(actor=hours.clinician, patients=as_list)
-    assert (
-        upcoming_appointments_for_patients(actor=hours.other_clinic_clinician, patients=patients)
-        == {}
-    )
+        next_appointment_starts(actor=hours.clinician, patients=as_list)
+    assert next_appointment_starts(actor=hours.other_clinic_clinician, patients=patients) == {}
+    # One patient's next appointment comes whole, with its clinician, for the workspace.
+    assert next_appointment(actor=hours.clinician, patient=hours.patient) == first
+    assert next_appointment(actor=hours.other_clinic_clinician, patient=hours.patient) is None

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -321,31 +321,42 @@ def appointment_for_actor(
     )
 
 
-def upcoming_appointments_for_patients(
+def next_appointment_starts(
     *, actor: User, patients: QuerySet[Patient] | Iterable[Patient]
-) -> dict[int, Appointment]:
-    """Each patient's next booked appointment, in one query (for the triage list)."""
+) -> dict[int, datetime]:
+    """When each patient's next booked appointment starts, in one query (for the triage list).
+
+    The patients' upcoming booked appointments come soonest first (the patient-and-time index
+    finds them) and the first seen for a patient is theirs. Only the patient and the time are
+    read: the list shows no more, and a caseload of 200 has that many appointments to skim.
+    """
     visible = patients_visible_to(actor)
     ids: Any = patients.values("pk") if isinstance(patients, QuerySet) else [p.pk for p in patients]
-    now = timezone.now()
-    next_start = (
-        Appointment.objects.filter(
-            patient=OuterRef("patient"), status=AppointmentStatus.BOOKED, starts_at__gte=now
-        )
-        .order_by("starts_at")
-        .values("starts_at")[:1]
-    )
     rows = (
         Appointment.objects.filter(
-            patient__in=ids,
-            status=AppointmentStatus.BOOKED,
-            starts_at=Subquery(next_start),
+            patient__in=ids, status=AppointmentStatus.BOOKED, starts_at__gte=timezone.now()
         )
         .filter(patient__in=visible.values("pk"))
-        .select_related("clinician", "appointment_type")
-        .order_by("-id")
+        .order_by("starts_at", "id")
+        .values_list("patient_id", "starts_at")
     )
-    return {row.patient_id: row for row in rows}
+    found: dict[int, datetime] = {}
+    for patient_id, starts_at in rows:
+        found.setdefault(patient_id, starts_at)
+    return found
+
+
+def next_appointment(*, actor: User, patient: Patient) -> Appointment | None:
+    """The patient's next booked appointment with its clinician (for the patient workspace)."""
+    return (
+        Appointment.objects.filter(
+            patient=patient, status=AppointmentStatus.BOOKED, starts_at__gte=timezone.now()
+        )
+        .filter(patient__in=patients_visible_to(actor).values("pk"))
+        .select_related("clinician", "appointment_type")
+        .order_by("starts_at", "id")
+        .first()
+    )
 
 
 def booking_suggestion(*, actor: Any, patient: Patient, now: datetime | None = None) -> str | None:

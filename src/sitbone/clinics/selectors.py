@@ -57,15 +57,15 @@ def clinic_today(clinic: Clinic) -> dt.date:
 
 
 def _appointments_feature() -> Any:
-    """`upcoming_appointments_for_patients`, or None when the appointments app is absent."""
+    """The appointments selectors, or None when the appointments app is absent."""
     try:
-        from sitbone.appointments.selectors import upcoming_appointments_for_patients
+        from sitbone.appointments import selectors
     except (ImportError, RuntimeError, AppRegistryNotReady):
         return None
-    return upcoming_appointments_for_patients
+    return selectors
 
 
-upcoming_appointments_for_patients = _appointments_feature()
+appointment_selectors = _appointments_feature()
 
 TREND_RISING_RULE = "PMM-TREND-RISING"
 QUESTIONNAIRE_DUE_DAYS = 28
@@ -106,7 +106,7 @@ class TriageRow:
     zone: str | None
     last_session_on: dt.date | None
     pending_decision_id: uuid.UUID | None
-    next_appointment: Any
+    next_appointment_at: dt.datetime | None
 
     @property
     def needs(self) -> frozenset[Need]:
@@ -172,7 +172,7 @@ def _reasons_for(
     today: dt.date,
     sessions: list[dt.date],
     mornings: set[dt.date],
-    appointment: Any,
+    appointment_at: dt.datetime | None,
     zone_info: zoneinfo.ZoneInfo,
 ) -> list[TriageReason]:
     reasons: list[TriageReason] = []
@@ -218,8 +218,8 @@ def _reasons_for(
         reasons.append(TriageReason(Need.DUE, "No VISA-H recorded yet"))
     elif (today - last_visa).days >= QUESTIONNAIRE_DUE_DAYS:
         reasons.append(TriageReason(Need.DUE, f"VISA-H due (last {last_visa:%-d %b})"))
-    if appointment is not None:
-        starts = timezone.localtime(appointment.starts_at, zone_info)
+    if appointment_at is not None:
+        starts = timezone.localtime(appointment_at, zone_info)
         if (starts.date() - today).days <= APPOINTMENT_SOON_DAYS:
             reasons.append(TriageReason(Need.APPOINTMENT, f"Appointment {starts:%a %-d %b %H:%M}"))
     return reasons
@@ -242,9 +242,9 @@ def patient_list_for_triage(*, actor: User, show: str = "all") -> Triage:
         patient__in=_triage_patients(actor, today).values("pk"), checked_on__gte=since
     ).values_list("patient_id", "checked_on"):
         mornings[patient_id].add(day)
-    appointments: dict[int, Any] = {}
-    if upcoming_appointments_for_patients is not None:
-        appointments = upcoming_appointments_for_patients(
+    appointments: dict[int, dt.datetime] = {}
+    if appointment_selectors is not None:
+        appointments = appointment_selectors.next_appointment_starts(
             actor=actor, patients=_triage_patients(actor, today)
         )
     rows = []
@@ -258,14 +258,14 @@ def patient_list_for_triage(*, actor: User, show: str = "all") -> Triage:
                         today=today,
                         sessions=sessions.get(patient.pk, []),
                         mornings=mornings.get(patient.pk, set()),
-                        appointment=appointments.get(patient.pk),
+                        appointment_at=appointments.get(patient.pk),
                         zone_info=zone_info,
                     )
                 ),
                 zone=patient.t_zone,  # type: ignore[attr-defined]
                 last_session_on=patient.t_last_session_on,  # type: ignore[attr-defined]
                 pending_decision_id=patient.t_pending_id,  # type: ignore[attr-defined]
-                next_appointment=appointments.get(patient.pk),
+                next_appointment_at=appointments.get(patient.pk),
             )
         )
     rows.sort(key=lambda row: row.sort_key)
@@ -282,7 +282,7 @@ def patient_list_for_triage(*, actor: User, show: str = "all") -> Triage:
         counts=counts,
         total=len(rows),
         shown=show,
-        appointments_enabled=upcoming_appointments_for_patients is not None,
+        appointments_enabled=appointment_selectors is not None,
     )
 
 
@@ -471,10 +471,8 @@ def patient_workspace(*, actor: User, patient: Patient) -> Workspace:
     adjuncts = list(AdjunctTherapy.objects.filter(patient=patient).order_by("-given_on")[:50])
     measures = measure_history(patient=patient)
     next_appointment = None
-    if upcoming_appointments_for_patients is not None:
-        next_appointment = upcoming_appointments_for_patients(actor=actor, patients=[patient]).get(
-            patient.pk
-        )
+    if appointment_selectors is not None:
+        next_appointment = appointment_selectors.next_appointment(actor=actor, patient=patient)
 
     adherence = []
     per_week = programme.sessions_per_week if programme else 0
@@ -565,7 +563,7 @@ def patient_workspace(*, actor: User, patient: Patient) -> Workspace:
         adherence=adherence,
         measures=measures,
         next_appointment=next_appointment,
-        appointments_enabled=upcoming_appointments_for_patients is not None,
+        appointments_enabled=appointment_selectors is not None,
         notes=notes,
         assessments=assessments,
         adjuncts=adjuncts,
