@@ -49,9 +49,9 @@ def run_once(
 ) -> tuple[int, dict[str, Any], bool]:
     """Run `write` once per (owner, key): (status, stored answer, replayed); raises KeyConflict."""
     stale = timezone.now() - dt.timedelta(days=KEEP_DAYS)
-    IdempotencyRecord.objects.filter(owner=owner, created_at__lt=stale).delete()
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # the owner's old claims go in the same commit as the new one
+            IdempotencyRecord.objects.filter(owner=owner, created_at__lt=stale).delete()
             record = IdempotencyRecord.objects.create(
                 owner=owner, key=key, request_hash=fingerprint, patient=patient
             )
