@@ -4,7 +4,7 @@ SITBONE_BENCH_FIXTURES points to the JSON written by ``run.py prepare``: session
 signed-in patients and clinicians (signed in once, server-side, so Argon2 is not what is
 measured), an API token, report URLs, and the ids the bare-insert endpoint needs.
 SITBONE_BENCH_MODE is ``design`` (journeys with think time), ``log_session`` or ``bare_insert``
-(capacity: no think time).
+(capacity: no think time; a log_session user reads the form once and then only posts it).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import json
 import os
 import random
 import threading
+import uuid
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -108,11 +109,23 @@ class PatientUser(HttpUser):
 
     def on_start(self) -> None:
         self.me = _next(_patients)
+        self.form: dict[str, str] | None = None
         self.client.cookies.set(FIXTURES["cookie_name"], self.me["cookie"])
 
     def _post_form(self, path: str, name: str) -> None:
+        if MODE == "log_session":
+            self._post_only(path, name)
+            return
         page = self.client.get(path, name=f"{name} (form)")
         data = form_data(page.text)
+        self.client.post(path, data=data, name=name, allow_redirects=False)
+
+    def _post_only(self, path: str, name: str) -> None:
+        """Capacity: the form is read once per user, then only posted, each time with the new
+        idempotency key a freshly drawn form would carry, so the run loads the POST alone."""
+        if self.form is None:
+            self.form = form_data(self.client.get(path, name=f"{name} (form)").text)
+        data = {**self.form, "idempotency_key": uuid.uuid4().hex}
         self.client.post(path, data=data, name=name, allow_redirects=False)
 
     @task(5)

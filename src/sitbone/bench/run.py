@@ -73,12 +73,25 @@ def _sitbone(env: dict[str, str], *args: str) -> None:
 
 
 def ensure_data(var: Path, env: dict[str, str], name: str) -> None:
-    """Migrate and seed once; a marker file records what was seeded."""
+    """Seed once, then start every run from the data as seeded.
+
+    A marker file records what was seeded. Capacity rounds write thousands of sessions (a
+    hundred a day for some patients), so a reused SQLite file would drift further from the data
+    set with every run; instead a copy taken after seeding is restored before each run.
+    PostgreSQL gets a fresh cluster and a fresh seed every run (see start_postgres).
+    """
     marker = var / f"seeded-{name}.json"
+    pristine = var / "seeded.sqlite3"
     spec = SETS[name]
+    sqlite = "DATABASE_URL" not in env
+    reuse = marker.exists() and json.loads(marker.read_text()) == spec
+    if sqlite and reuse and pristine.exists():
+        _sqlite_copy(pristine, var / "sitbone.sqlite3")
+    elif sqlite:  # seeding starts from an empty file, never on top of older data
+        _sqlite_remove(var / "sitbone.sqlite3")
     _sitbone(env, "migrate", "-v0")  # reused data still gets this build's schema and assets
     _sitbone(env, "collectstatic", "--noinput", "-v0")
-    if marker.exists() and json.loads(marker.read_text()) == spec:
+    if reuse and (pristine.exists() or not sqlite):
         return
     _sitbone(
         env,
@@ -90,7 +103,25 @@ def ensure_data(var: Path, env: dict[str, str], name: str) -> None:
         f"--seed={SEED}",
         f"--prefix={name}",
     )
+    if sqlite:
+        _sqlite_copy(var / "sitbone.sqlite3", pristine)
     marker.write_text(json.dumps(spec))
+
+
+def _sqlite_remove(path: Path) -> None:
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        name.unlink(missing_ok=True)
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """A consistent copy through SQLite's backup API (the WAL included), replacing the target."""
+    import sqlite3
+
+    _sqlite_remove(target)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
 
 
 def prepare(fixtures: Path, users: int) -> None:
