@@ -97,10 +97,14 @@ def sqlite_database(path: Path) -> dict[str, object]:
     WAL lets readers run beside one writer; synchronous=FULL makes every acknowledged commit
     survive a crash; IMMEDIATE transactions take the write lock up front, so read-then-write
     transactions wait for each other instead of failing with "database is locked".
+    Connections are kept for ten minutes (a new one per request meant a cold page cache and the
+    pragmas again each time) and read the file through a 256 MB memory map; neither changes
+    what a commit guarantees.
     """
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
+        "CONN_MAX_AGE": 600,
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 10,
@@ -109,6 +113,7 @@ def sqlite_database(path: Path) -> dict[str, object]:
                 "PRAGMA synchronous=FULL;"
                 "PRAGMA foreign_keys=ON;"
                 "PRAGMA busy_timeout=10000;"
+                "PRAGMA mmap_size=268435456;"
             ),
         },
     }
