@@ -99,3 +99,23 @@ def test_the_seed_command_reports_progress_and_counts(capsys: pytest.CaptureFixt
     assert "Seeded 2 clinic(s), 2 clinicians, 6 patients" in out
     assert "seed: 6/6 patients (100 %)" in err
     assert Patient.objects.count() == 6
+
+
+@pytest.mark.pg
+@pytest.mark.django_db(transaction=True)
+def test_a_seeded_postgresql_database_is_vacuumed_and_analysed() -> None:
+    """Autovacuum's work after the bulk load happens before anything is measured."""
+    from django.db import connection
+
+    from sitbone.bench.management.commands.seed import settle_after_bulk_load
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL variant: set DATABASE_URL to a PostgreSQL database to run it")
+    seed(TINY, today=TODAY)
+    settle_after_bulk_load()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT last_vacuum IS NOT NULL, last_analyze IS NOT NULL FROM pg_stat_user_tables"
+            " WHERE relname = 'diary_sessionlog'"
+        )
+        assert cursor.fetchone() == (True, True)
