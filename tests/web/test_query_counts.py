@@ -90,3 +90,36 @@ def test_every_named_page_takes_the_same_queries_for_a_week_and_for_six_months(
     long = counts(world, token, report_url)
 
     assert long == short
+
+
+def test_the_today_page_takes_the_same_queries_whether_the_check_in_is_due_or_done(
+    world: World,
+) -> None:
+    """Whether this morning's check-in is due is one question to the database, not up to three
+    depending on the answer."""
+    from sitbone.diary.models import MorningCheck
+
+    programme_for(world.patient, started_days_ago=30)
+    today = clinic_today(world.patient)
+    session_for(world.patient, today - dt.timedelta(days=1), morning=None)
+    client = Client()
+    client.force_login(world.patient_user)
+    client.get("/me/")  # the first visit creates what is made once
+
+    def today_page() -> tuple[bool, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/me/")
+        return response.context["checkin_due"], len(queries)
+
+    due, before = today_page()
+    MorningCheck.objects.create(
+        clinic=world.patient.clinic,
+        patient=world.patient,
+        checked_on=today,
+        task="bridge_hold_single_leg_short_lever",
+        pain=1,
+    )
+    done, after = today_page()
+
+    assert (due, done) == (True, False)
+    assert after == before

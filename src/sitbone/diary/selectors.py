@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Exists
 from django.utils import timezone
 
 from sitbone.diary.models import (
@@ -52,14 +53,20 @@ def morning_check_on(*, patient: Patient, day: dt.date) -> MorningCheck | None:
 
 
 def morning_check_due(*, patient: Patient, today: dt.date) -> bool:
-    """The check-in comes first on a morning after a loading session, until it is done."""
-    if MorningCheck.objects.filter(patient=patient, checked_on=today).exists():
-        return False
+    """The check-in comes first on a morning after a loading session, until it is done.
+
+    One query whatever the answer, so the today page costs every patient the same."""
     yesterday = today - dt.timedelta(days=1)
-    return (
-        SessionLog.objects.filter(patient=patient, performed_on=yesterday).exists()
-        or RunLog.objects.filter(patient=patient, performed_on=yesterday).exists()
+    checked, loaded, ran = (
+        Patient.objects.filter(pk=patient.pk)
+        .values_list(
+            Exists(MorningCheck.objects.filter(patient=patient, checked_on=today)),
+            Exists(SessionLog.objects.filter(patient=patient, performed_on=yesterday)),
+            Exists(RunLog.objects.filter(patient=patient, performed_on=yesterday)),
+        )
+        .get()
     )
+    return not checked and (loaded or ran)
 
 
 def sessions_on(*, patient: Patient, day: dt.date) -> list[SessionLog]:
