@@ -321,27 +321,31 @@ def appointment_for_actor(
     )
 
 
+def _upcoming_booked(*, actor: User, ids: Any) -> QuerySet[Appointment]:
+    """Booked appointments still to come for the patients ``ids`` that the actor may see,
+    soonest first (the patient-and-time index finds them); ties go to the older booking."""
+    return (
+        Appointment.objects.filter(
+            patient__in=ids, status=AppointmentStatus.BOOKED, starts_at__gte=timezone.now()
+        )
+        .filter(patient__in=patients_visible_to(actor).values("pk"))
+        .order_by("starts_at", "id")
+    )
+
+
 def next_appointment_starts(
     *, actor: User, patients: QuerySet[Patient] | Iterable[Patient]
 ) -> dict[int, datetime]:
     """When each patient's next booked appointment starts, in one query (for the triage list).
 
-    The patients' upcoming booked appointments come soonest first (the patient-and-time index
-    finds them) and the first seen for a patient is theirs. Only the patient and the time are
-    read: the list shows no more, and a caseload of 200 has that many appointments to skim.
+    The first upcoming appointment seen for a patient is theirs. Only the patient and the time
+    are read: the list shows no more, and a caseload of 200 has that many appointments to skim.
     """
-    visible = patients_visible_to(actor)
     ids: Any = patients.values("pk") if isinstance(patients, QuerySet) else [p.pk for p in patients]
-    rows = (
-        Appointment.objects.filter(
-            patient__in=ids, status=AppointmentStatus.BOOKED, starts_at__gte=timezone.now()
-        )
-        .filter(patient__in=visible.values("pk"))
-        .order_by("starts_at", "id")
-        .values_list("patient_id", "starts_at")
-    )
     found: dict[int, datetime] = {}
-    for patient_id, starts_at in rows:
+    for patient_id, starts_at in _upcoming_booked(actor=actor, ids=ids).values_list(
+        "patient_id", "starts_at"
+    ):
         found.setdefault(patient_id, starts_at)
     return found
 
@@ -349,12 +353,8 @@ def next_appointment_starts(
 def next_appointment(*, actor: User, patient: Patient) -> Appointment | None:
     """The patient's next booked appointment with its clinician (for the patient workspace)."""
     return (
-        Appointment.objects.filter(
-            patient=patient, status=AppointmentStatus.BOOKED, starts_at__gte=timezone.now()
-        )
-        .filter(patient__in=patients_visible_to(actor).values("pk"))
+        _upcoming_booked(actor=actor, ids=[patient.pk])
         .select_related("clinician", "appointment_type")
-        .order_by("starts_at", "id")
         .first()
     )
 
