@@ -574,10 +574,8 @@ def _check_history(
     weekly_morning_pain: Sequence[Decimal],
     red_flags: Sequence[str],
 ) -> None:
-    if not (type(stage) is int and 1 <= stage <= LAST_STAGE):
-        require_int(stage, field="stage", low=1, high=LAST_STAGE)
-    if not (type(baseline) is int and 0 <= baseline <= 10):
-        require_int(baseline, field="baseline_morning_pain", low=0, high=10)
+    require_int(stage, field="stage", low=1, high=LAST_STAGE)
+    require_int(baseline, field="baseline_morning_pain", low=0, high=10)
     check_sessions(sessions, "sessions")
     for index, mean in enumerate(weekly_morning_pain):
         if not (isinstance(mean, Decimal) and _PAIN_LOW <= mean <= _PAIN_HIGH):

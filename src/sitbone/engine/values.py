@@ -58,8 +58,7 @@ def require_bool(value: object, *, field: str) -> bool:
 
 def require_number(value: object, *, field: str) -> Decimal:
     """Any finite number (int, float or Decimal, not a boolean), as an exact Decimal."""
-    # JSON floats, the usual case, go straight to the memoised conversion.
-    number = _float_to_decimal(value) if type(value) is float else _as_decimal(value)
+    number = _as_decimal(value)
     if number is None:
         raise EngineInputError(f"{_name(field)} must be a number; got {describe(value)}", field)
     return number
@@ -70,8 +69,7 @@ def require_numbers(values: Sequence[object], *, field: str) -> list[Decimal]:
     one as ``field[i]``. Field paths are built only on failure: this runs for every decision."""
     numbers = []
     for index, value in enumerate(values):
-        # JSON floats, the usual case, go straight to the memoised conversion.
-        number = _float_to_decimal(value) if type(value) is float else _as_decimal(value)
+        number = _as_decimal(value)
         if number is None:
             raise EngineInputError(
                 f"{_name(field)}[{index}] must be a number; got {describe(value)}",
