@@ -43,13 +43,13 @@ def test_sqlite_connections_are_kept_and_read_through_memory_mapping(tmp_path: P
     """Each server thread keeps its connection (opening one per request cost a new page cache
     and the pragmas every time) and reads the file through a memory map; neither touches
     durability."""
-    from django.db.backends.sqlite3.base import DatabaseWrapper
+    from django.db.utils import ConnectionHandler
 
     from sitbone.config.settings.base import sqlite_database
 
     settings_dict = sqlite_database(tmp_path / "sitbone.sqlite3")
     assert settings_dict["CONN_MAX_AGE"] == 600
-    wrapper = DatabaseWrapper({**settings_dict, **_wrapper_defaults()}, alias="probe")
+    wrapper = ConnectionHandler({"default": settings_dict})["default"]  # Django's own defaults
     try:
         with wrapper.cursor() as cursor:
             mmap = cursor.execute("PRAGMA mmap_size").fetchone()[0]
@@ -57,20 +57,6 @@ def test_sqlite_connections_are_kept_and_read_through_memory_mapping(tmp_path: P
     finally:
         wrapper.close()
     assert (mmap, synchronous) == (256 * 1024 * 1024, 2)
-
-
-def _wrapper_defaults() -> dict[str, object]:
-    return {
-        "ATOMIC_REQUESTS": False,
-        "AUTOCOMMIT": True,
-        "CONN_HEALTH_CHECKS": False,
-        "TIME_ZONE": None,
-        "USER": "",
-        "PASSWORD": "",
-        "HOST": "",
-        "PORT": "",
-        "TEST": {},
-    }
 
 
 @pytest.mark.pg
