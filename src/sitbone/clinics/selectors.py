@@ -8,6 +8,7 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import AppRegistryNotReady
@@ -108,7 +109,7 @@ class TriageRow:
     pending_decision_id: uuid.UUID | None
     next_appointment_at: dt.datetime | None
 
-    @property
+    @cached_property  # read for every filter count
     def needs(self) -> frozenset[Need]:
         return frozenset(reason.need for reason in self.reasons)
 
@@ -127,7 +128,16 @@ class Triage:
     appointments_enabled: bool
 
 
-def _triage_patients(actor: User, today: dt.date) -> QuerySet[Patient]:
+def _open_caseload(actor: User) -> QuerySet[Patient]:
+    return caseload_for(actor).filter(discharged_on__isnull=True)
+
+
+# The list reads only what a row shows and the audit needs, so that a caseload of hundreds does
+# not decode every patient's equipment, thresholds and screening answers.
+_TRIAGE_FIELDS = ("id", "public_id", "clinic_id", "full_name", "stage")
+
+
+def _triage_patients(actor: User) -> QuerySet[Patient]:
     latest = Decision.objects.filter(patient=OuterRef("pk")).order_by("-made_on", "-id")
     pending = Decision.objects.filter(patient=OuterRef("pk"), approval=Approval.PENDING).order_by(
         "-made_on", "-id"
@@ -139,8 +149,8 @@ def _triage_patients(actor: User, today: dt.date) -> QuerySet[Patient]:
         "-taken_on"
     )
     return (
-        caseload_for(actor)
-        .filter(discharged_on__isnull=True)
+        _open_caseload(actor)
+        .only(*_TRIAGE_FIELDS)
         .annotate(
             t_zone=Subquery(latest.values("zone")[:1]),
             t_made_on=Subquery(latest.values("made_on")[:1]),
@@ -230,22 +240,22 @@ def patient_list_for_triage(*, actor: User, show: str = "all") -> Triage:
     staff = require_staff(actor)
     today = clinic_today(staff.clinic)
     zone_info = zoneinfo.ZoneInfo(staff.clinic.time_zone)
-    patients = list(_triage_patients(actor, today))
+    patients = list(_triage_patients(actor))
     since = today - dt.timedelta(days=CHECK_IN_WINDOW_DAYS + 1)
     sessions: dict[int, list[dt.date]] = defaultdict(list)
     for patient_id, day in SessionLog.objects.filter(
-        patient__in=_triage_patients(actor, today).values("pk"), performed_on__gte=since
+        patient__in=_open_caseload(actor).values("pk"), performed_on__gte=since
     ).values_list("patient_id", "performed_on"):
         sessions[patient_id].append(day)
     mornings: dict[int, set[dt.date]] = defaultdict(set)
     for patient_id, day in MorningCheck.objects.filter(
-        patient__in=_triage_patients(actor, today).values("pk"), checked_on__gte=since
+        patient__in=_open_caseload(actor).values("pk"), checked_on__gte=since
     ).values_list("patient_id", "checked_on"):
         mornings[patient_id].add(day)
     appointments: dict[int, dt.datetime] = {}
     if appointment_selectors is not None:
         appointments = appointment_selectors.next_appointment_starts(
-            actor=actor, patients=_triage_patients(actor, today)
+            actor=actor, patients=_open_caseload(actor)
         )
     rows = []
     for patient in patients:
