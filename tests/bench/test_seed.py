@@ -101,6 +101,22 @@ def test_the_seed_command_reports_progress_and_counts(capsys: pytest.CaptureFixt
     assert Patient.objects.count() == 6
 
 
+@pytest.mark.django_db
+def test_a_seeded_sqlite_database_has_planner_statistics() -> None:
+    """SQLite plans the caseload queries from statistics, not guesses, from the first request."""
+    from django.db import connection
+
+    from sitbone.bench.management.commands.seed import settle_after_bulk_load
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite variant")
+    seed(TINY, today=TODAY)
+    settle_after_bulk_load()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'diary_sessionlog'")
+        assert cursor.fetchone()[0] > 0
+
+
 @pytest.mark.pg
 @pytest.mark.django_db(transaction=True)
 def test_a_seeded_postgresql_database_is_vacuumed_and_analysed() -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -57,6 +58,38 @@ def test_sqlite_connections_are_kept_and_read_through_memory_mapping(tmp_path: P
     finally:
         wrapper.close()
     assert (mmap, synchronous) == (256 * 1024 * 1024, 2)
+
+
+@pytest.mark.django_db
+def test_a_closing_sqlite_connection_leaves_planner_statistics(tmp_path: Path) -> None:
+    """SQLite gathers no statistics by itself: a server connection analyses the tables it used
+    as it closes, and a later connection plans with them."""
+    from django.db.utils import ConnectionHandler
+
+    from sitbone.config.settings.base import sqlite_database
+
+    def connect() -> Any:
+        return ConnectionHandler({"default": sqlite_database(tmp_path / "s.sqlite3")})["default"]
+
+    first = connect()
+    with first.cursor() as cursor:
+        cursor.execute("CREATE TABLE reading (id INTEGER PRIMARY KEY, patient INTEGER, day TEXT)")
+        cursor.execute("CREATE INDEX reading_patient ON reading (patient, day)")
+        cursor.executemany(
+            "INSERT INTO reading (patient, day) VALUES (?, ?)",
+            [(n % 50, f"2026-01-{n % 28 + 1:02d}") for n in range(2000)],
+        )
+        cursor.execute("SELECT day FROM reading WHERE patient = 7").fetchall()
+    first.close()
+    second = connect()
+    try:
+        with second.cursor() as cursor:
+            stats = cursor.execute("SELECT idx, stat FROM sqlite_stat1").fetchall()
+    finally:
+        second.close()
+    # about 2,000 rows and 40 for each patient (sampled): what the planner needs to pick the index
+    rows, per_patient = (int(n) for n in dict(stats)["reading_patient"].split()[:2])
+    assert 1500 <= rows <= 2500 and 30 <= per_patient <= 50
 
 
 @pytest.mark.pg

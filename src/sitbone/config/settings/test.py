@@ -13,7 +13,7 @@ SECRET_KEY = "sitbone-test-key-not-secret-0123456789abcdefghijklmnopqrstuvwxyz" 
 DATABASES = {
     "default": database_from_environment(Path(tempfile.gettempdir()) / "sitbone-test.sqlite3")
 }
-if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3"):
+if "sqlite" in str(DATABASES["default"]["ENGINE"]):
     # A file, not memory, so that live-server and browser tests share the data.
     DATABASES["default"]["TEST"] = {
         "NAME": os.environ.get(

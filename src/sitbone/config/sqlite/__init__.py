@@ -1,0 +1,1 @@
+"""Django's SQLite backend, keeping the query planner's statistics up to date."""
