@@ -89,6 +89,10 @@ TEMPLATES = [
         },
     },
 ]
+# Inputs and text areas are drawn in Python; everything else by Django's widget templates.
+FORM_RENDERER = "sitbone.web.widgets.FormRenderer"
+
+
 def sqlite_database(path: Path) -> dict[str, object]:
     """The embedded database, tuned for durability and concurrent writers.
 
