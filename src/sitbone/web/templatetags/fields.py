@@ -13,8 +13,8 @@ import uuid
 from django import template
 from django.forms import BoundField
 from django.forms.boundfield import BoundWidget
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from sitbone.web.widgets import input_html
 
@@ -31,21 +31,17 @@ def choice_input(choice: BoundWidget) -> SafeString:
 _CHOICE_WIDGETS = frozenset({"radioselect", "checkboxselectmultiple"})
 
 
-def _errors(field: BoundField) -> str:
-    return "".join(
-        format_html(
-            '<p class="error-message" id="{}_error"><span class="visually-hidden">Error:</span>'
-            " {}</p>",
-            field.auto_id,
-            error,
-        )
-        for error in field.errors
+def _errors(field: BoundField) -> SafeString:
+    return format_html_join(
+        "",
+        '<p class="error-message" id="{}_error"><span class="visually-hidden">Error:</span> {}</p>',
+        ((field.auto_id, error) for error in field.errors),
     )
 
 
-def _hint(field: BoundField) -> str:
+def _hint(field: BoundField) -> SafeString:
     if not field.help_text:
-        return ""
+        return SafeString()
     return format_html('<p class="hint" id="{}_helptext">{}</p>', field.auto_id, field.help_text)
 
 
@@ -57,28 +53,19 @@ def _choices(
     large: bool,
     ends_min: str,
     ends_max: str,
-) -> str:
+) -> SafeString:
     """Radio groups and checkbox lists: a fieldset with a legend, one labelled input each."""
-    auto_id = conditional_escape(field.auto_id)
-    described = [
-        f"{auto_id}_helptext" if field.help_text else "",
-        f" {auto_id}-ends" if scale else "",
-        f" {auto_id}_error" if field.errors else "",
-    ]
-    describedby = f' aria-describedby="{"".join(described)}"' if any(described) else ""
-    kind = "radio" if field.widget_type == "radioselect" else "check"
-    group = "scale" if scale else "radios radios-inline" if inline else "radios"
-    options = "".join(
-        format_html(
-            '\n        <div class="{}">{}<label for="{}">{}</label></div>',
-            kind,
-            choice_input(choice),
-            choice.id_for_label,
-            choice.choice_label,
+    described = " ".join(
+        f"{field.auto_id}{suffix}"
+        for suffix, cited in (
+            ("_helptext", field.help_text),
+            ("-ends", scale),
+            ("_error", field.errors),
         )
-        for choice in field
+        if cited
     )
-    ends = ""
+    kind = "radio" if field.widget_type == "radioselect" else "check"
+    ends = SafeString()
     if scale:
         ends = format_html(
             '\n    <p class="scale-ends" id="{}-ends"><span>{}</span><span>{}</span></p>',
@@ -86,14 +73,22 @@ def _choices(
             ends_min or "0 = no pain",
             ends_max or "10 = worst pain you can imagine",
         )
-    return (
-        f'\n<div class="field{" field-error" if field.errors else ""}">'
-        f'\n  <fieldset class="fieldset"{describedby}>'
-        f"\n    <legend{' class="legend-large"' if large else ''}>"
-        f"{conditional_escape(field.label)}</legend>"
-        f"\n    {_hint(field)}\n    {_errors(field)}"
-        f'\n    <div class="{group}">{options}\n    </div>{ends}'
-        "\n  </fieldset>\n</div>\n"
+    return format_html(
+        '\n<div class="field{}">\n  <fieldset class="fieldset"{}>\n    <legend{}>{}</legend>'
+        '\n    {}\n    {}\n    <div class="{}">{}\n    </div>{}\n  </fieldset>\n</div>\n',
+        " field-error" if field.errors else "",
+        format_html(' aria-describedby="{}"', described) if described else "",
+        SafeString(' class="legend-large"') if large else "",
+        field.label,
+        _hint(field),
+        _errors(field),
+        "scale" if scale else "radios radios-inline" if inline else "radios",
+        format_html_join(
+            "",
+            '\n        <div class="{}">{}<label for="{}">{}</label></div>',
+            ((kind, choice_input(c), c.id_for_label, c.choice_label) for c in field),
+        ),
+        ends,
     )
 
 
@@ -111,26 +106,31 @@ def form_field(
     and checkbox lists are fieldsets (`inline=True` lays them out in a row, `large=True` makes
     the legend a heading); `scale=True` draws a 0–10 pain scale with its two ends explained
     (`ends_min`, `ends_max` replace the pain wording)."""
-    error_class = " field-error" if field.errors else ""
     if field.widget_type in _CHOICE_WIDGETS:
-        html = _choices(
+        return _choices(
             field, scale=scale, inline=inline, large=large, ends_min=ends_min, ends_max=ends_max
         )
-    elif field.widget_type == "checkbox":
-        html = (
-            f'\n<div class="field{error_class}">\n  {_errors(field)}'
-            f'\n  <div class="check">{field}'
-            f'<label for="{conditional_escape(field.id_for_label)}">'
-            f"{conditional_escape(field.label)}</label></div>\n  {_hint(field)}\n</div>\n"
+    error_class = " field-error" if field.errors else ""
+    if field.widget_type == "checkbox":
+        return format_html(
+            '\n<div class="field{}">\n  {}\n  <div class="check">{}<label for="{}">{}</label></div>'
+            "\n  {}\n</div>\n",
+            error_class,
+            _errors(field),
+            str(field),
+            field.id_for_label,
+            field.label,
+            _hint(field),
         )
-    else:
-        html = (
-            f'\n<div class="field{error_class}">'
-            f'\n  <label for="{conditional_escape(field.id_for_label)}">'
-            f"{conditional_escape(field.label)}</label>"
-            f"\n  {_hint(field)}\n  {_errors(field)}\n  {field}\n</div>\n"
-        )
-    return mark_safe(html)  # nosec B308, B703 # every part is format_html()ed or escaped
+    return format_html(
+        '\n<div class="field{}">\n  <label for="{}">{}</label>\n  {}\n  {}\n  {}\n</div>\n',
+        error_class,
+        field.id_for_label,
+        field.label,
+        _hint(field),
+        _errors(field),
+        str(field),
+    )
 
 
 @register.simple_tag
