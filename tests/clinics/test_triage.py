@@ -140,8 +140,8 @@ def test_a_clinician_sees_only_their_own_caseload_and_another_clinic_sees_none(
     admin = patient_list_for_triage(actor=world.admin)
     foreign = patient_list_for_triage(actor=world.other_clinic_clinician)
 
-    assert [r.patient for r in mine.rows] == [world.patient]
-    assert {r.patient for r in admin.rows} == {world.patient, world.other_patient}
+    assert [r.patient.pk for r in mine.rows] == [world.patient.pk]
+    assert {r.patient.pk for r in admin.rows} == {world.patient.pk, world.other_patient.pk}
     assert foreign.rows == []
 
 

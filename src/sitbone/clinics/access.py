@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -287,8 +287,18 @@ def record_for_own_patient[M: Model](
     return record
 
 
+class ShownPatient(Protocol):
+    """A patient as a page shows it: a model instance, or a list's plain row of it."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def clinic_id(self) -> Any: ...
+
+
 def staff_reads_audit(
-    *, actor: User, patients: Iterable[Patient], request: HttpRequest, what: str
+    *, actor: User, patients: Iterable[ShownPatient], request: HttpRequest, what: str
 ) -> None:
     """Audit a staff page that shows several patients (e.g. a diary): one event per patient."""
     staff = require_staff(actor)
@@ -301,7 +311,7 @@ def staff_reads_audit(
             actor=actor,
             actor_email=actor.email,
             clinic=staff.clinic,
-            patient=patient,
+            patient_id=patient.pk,
             path=request.path[:300],
             ip_address=request.META.get("REMOTE_ADDR") or None,
             detail=emergency.get(patient.pk, ""),
@@ -311,7 +321,9 @@ def staff_reads_audit(
     AuditEvent.append_many(events)
 
 
-def _emergency_details(staff: StaffContext, actor: Any, patients: list[Patient]) -> dict[int, str]:
+def _emergency_details(
+    staff: StaffContext, actor: Any, patients: list[ShownPatient]
+) -> dict[int, str]:
     """For a clinician limited to their care team: the audit detail of each shown patient they
     reach only through a live emergency access."""
     if staff.is_admin or not staff.care_team_only or not patients:

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 import zoneinfo
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -101,8 +101,20 @@ class TriageReason:
 
 
 @dataclass(frozen=True)
+class TriagePatient:
+    """What a triage row shows of a patient and what its read audit needs, read as plain values
+    (a caseload is hundreds of patients)."""
+
+    pk: int
+    public_id: uuid.UUID
+    clinic_id: int
+    full_name: str
+    stage: int
+
+
+@dataclass(frozen=True)
 class TriageRow:
-    patient: Patient
+    patient: TriagePatient
     reasons: tuple[TriageReason, ...]
     zone: str | None
     last_session_on: dt.date | None
@@ -132,12 +144,22 @@ def _open_caseload(actor: User) -> QuerySet[Patient]:
     return caseload_for(actor).filter(discharged_on__isnull=True)
 
 
-# The list reads only what a row shows and the audit needs, so that a caseload of hundreds does
-# not decode every patient's equipment, thresholds and screening answers.
-_TRIAGE_FIELDS = ("id", "public_id", "clinic_id", "full_name", "stage")
+_TRIAGE_SUMMARY = (
+    "t_zone",
+    "t_made_on",
+    "t_reasons",
+    "t_pending_id",
+    "t_pending_from",
+    "t_pending_to",
+    "t_per_week",
+    "t_visa_h_on",
+    "t_last_session_on",
+    "t_first_programme_at",
+)
 
 
-def _triage_patients(actor: User) -> QuerySet[Patient]:
+def _triage_patients(actor: User) -> QuerySet[Patient, Any]:
+    """One row per open patient: `TriagePatient`'s fields, then what the reasons are made of."""
     latest = Decision.objects.filter(patient=OuterRef("pk")).order_by("-made_on", "-id")
     pending = Decision.objects.filter(patient=OuterRef("pk"), approval=Approval.PENDING).order_by(
         "-made_on", "-id"
@@ -150,7 +172,6 @@ def _triage_patients(actor: User) -> QuerySet[Patient]:
     )
     return (
         _open_caseload(actor)
-        .only(*_TRIAGE_FIELDS)
         .annotate(
             t_zone=Subquery(latest.values("zone")[:1]),
             t_made_on=Subquery(latest.values("made_on")[:1]),
@@ -164,6 +185,7 @@ def _triage_patients(actor: User) -> QuerySet[Patient]:
             t_first_programme_at=Subquery(first_programme.values("created_at")[:1]),
         )
         .order_by("full_name")
+        .values_list(*(f.name for f in fields(TriagePatient)), *_TRIAGE_SUMMARY, named=True)
     )
 
 
@@ -257,11 +279,12 @@ def patient_list_for_triage(*, actor: User, show: str = "all") -> Triage:
         appointments = appointment_selectors.next_appointment_starts(
             actor=actor, patients=_open_caseload(actor)
         )
+    shown_fields = len(fields(TriagePatient))
     rows = []
     for patient in patients:
         rows.append(
             TriageRow(
-                patient=patient,
+                patient=TriagePatient(*patient[:shown_fields]),
                 reasons=tuple(
                     _reasons_for(
                         patient,
@@ -272,9 +295,9 @@ def patient_list_for_triage(*, actor: User, show: str = "all") -> Triage:
                         zone_info=zone_info,
                     )
                 ),
-                zone=patient.t_zone,  # type: ignore[attr-defined]
-                last_session_on=patient.t_last_session_on,  # type: ignore[attr-defined]
-                pending_decision_id=patient.t_pending_id,  # type: ignore[attr-defined]
+                zone=patient.t_zone,
+                last_session_on=patient.t_last_session_on,
+                pending_decision_id=patient.t_pending_id,
                 next_appointment_at=appointments.get(patient.pk),
             )
         )
