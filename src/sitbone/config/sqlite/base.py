@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 
 class DatabaseWrapper(base.DatabaseWrapper):
     def close(self) -> None:
+        self.validate_thread_sharing()  # before touching the connection, as Django's close does
         if self.connection is not None and not self.in_atomic_block and not self.is_in_memory_db():
             try:
                 # 1,000 rows sampled per index: enough for the planner, and quick on a large
