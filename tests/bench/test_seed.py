@@ -101,6 +101,7 @@ def test_the_seed_command_reports_progress_and_counts(capsys: pytest.CaptureFixt
     assert Patient.objects.count() == 6
 
 
+@pytest.mark.sqlite
 @pytest.mark.django_db
 def test_a_seeded_sqlite_database_has_planner_statistics() -> None:
     """SQLite plans the caseload queries from statistics, not guesses, from the first request."""
@@ -108,8 +109,6 @@ def test_a_seeded_sqlite_database_has_planner_statistics() -> None:
 
     from sitbone.bench.management.commands.seed import settle_after_bulk_load
 
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite variant")
     seed(TINY, today=TODAY)
     settle_after_bulk_load()
     with connection.cursor() as cursor:
