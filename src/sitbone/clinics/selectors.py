@@ -140,10 +140,6 @@ class Triage:
     appointments_enabled: bool
 
 
-def _open_caseload(actor: User) -> QuerySet[Patient]:
-    return caseload_for(actor).filter(discharged_on__isnull=True)
-
-
 _TRIAGE_SUMMARY = (
     "t_zone",
     "t_made_on",
@@ -158,8 +154,8 @@ _TRIAGE_SUMMARY = (
 )
 
 
-def _triage_patients(actor: User) -> QuerySet[Patient, Any]:
-    """One row per open patient: `TriagePatient`'s fields, then what the reasons are made of."""
+def _triage_patients(caseload: QuerySet[Patient]) -> QuerySet[Patient, Any]:
+    """One row per patient: `TriagePatient`'s fields, then what the reasons are made of."""
     latest = Decision.objects.filter(patient=OuterRef("pk")).order_by("-made_on", "-id")
     pending = Decision.objects.filter(patient=OuterRef("pk"), approval=Approval.PENDING).order_by(
         "-made_on", "-id"
@@ -171,8 +167,7 @@ def _triage_patients(actor: User) -> QuerySet[Patient, Any]:
         "-taken_on"
     )
     return (
-        _open_caseload(actor)
-        .annotate(
+        caseload.annotate(
             t_zone=Subquery(latest.values("zone")[:1]),
             t_made_on=Subquery(latest.values("made_on")[:1]),
             t_reasons=Subquery(latest.values("reasons")[:1], output_field=JSONField()),
@@ -262,23 +257,22 @@ def patient_list_for_triage(*, actor: User, show: str = "all") -> Triage:
     staff = require_staff(actor)
     today = clinic_today(staff.clinic)
     zone_info = zoneinfo.ZoneInfo(staff.clinic.time_zone)
-    patients = list(_triage_patients(actor))
+    caseload = caseload_for(actor).filter(discharged_on__isnull=True)
+    patients = list(_triage_patients(caseload))
     since = today - dt.timedelta(days=CHECK_IN_WINDOW_DAYS + 1)
     sessions: dict[int, list[dt.date]] = defaultdict(list)
     for patient_id, day in SessionLog.objects.filter(
-        patient__in=_open_caseload(actor).values("pk"), performed_on__gte=since
+        patient__in=caseload.values("pk"), performed_on__gte=since
     ).values_list("patient_id", "performed_on"):
         sessions[patient_id].append(day)
     mornings: dict[int, set[dt.date]] = defaultdict(set)
     for patient_id, day in MorningCheck.objects.filter(
-        patient__in=_open_caseload(actor).values("pk"), checked_on__gte=since
+        patient__in=caseload.values("pk"), checked_on__gte=since
     ).values_list("patient_id", "checked_on"):
         mornings[patient_id].add(day)
     appointments: dict[int, dt.datetime] = {}
     if appointment_selectors is not None:
-        appointments = appointment_selectors.next_appointment_starts(
-            actor=actor, patients=_open_caseload(actor)
-        )
+        appointments = appointment_selectors.next_appointment_starts(actor=actor, patients=caseload)
     shown_fields = len(fields(TriagePatient))
     rows = []
     for patient in patients:
