@@ -5,10 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.db.models.signals import post_init
+
 from sitbone.assessments.services import assessment_record
 from sitbone.diary.models import MorningCheck, SessionLog
+from sitbone.engine.commands import COMMANDS
 from sitbone.measures.services import measure_record
-from sitbone.programmes.services import decision_record, programme_from_prescription
+from sitbone.programmes.mappers import SESSIONS_CONSIDERED, decide_input
+from sitbone.programmes.services import (
+    decision_record,
+    engine_thresholds,
+    programme_from_prescription,
+)
 from tests.conftest import World
 
 TODAY = dt.date(2026, 11, 20)
@@ -74,3 +82,46 @@ def test_a_clinic_visa_h_threshold_is_used_when_a_measure_is_recorded(world: Wor
         taken_on=TODAY,
     )
     assert scored["change"]["exceeds_mcid"] is True
+
+
+def test_a_decision_reads_only_the_sessions_the_engine_weighs(world: World) -> None:
+    """However many sessions a patient logs, a decision loads the latest few (a patient who logs
+    thirty in a day must not make each log slower) and decides exactly as on the whole window."""
+    programme = programme_from_prescription(
+        actor=world.clinician, patient=world.patient, stage=1, reason="start"
+    )
+    for number in range(30):
+        SessionLog.objects.create(
+            clinic=world.clinic,
+            patient=world.patient,
+            programme=programme,
+            performed_on=TODAY - dt.timedelta(days=number % 3),
+            pain_during=number % 6,
+            pain_after=(number * 7) % 5,
+            completed=number % 4 != 0,
+        )
+    whole_window = COMMANDS["decide"](
+        decide_input(
+            patient=world.patient,
+            programme=programme,
+            sessions=list(SessionLog.objects.filter(patient=world.patient)),
+            mornings=[],
+            thresholds=engine_thresholds(world.patient),
+        )
+    )
+    loaded: list[SessionLog] = []
+
+    def count(sender: type[SessionLog], instance: SessionLog, **kwargs: object) -> None:
+        loaded.append(instance)
+
+    post_init.connect(count, sender=SessionLog)
+    try:
+        decision = decision_record(patient=world.patient, made_on=TODAY)
+    finally:
+        post_init.disconnect(count, sender=SessionLog)
+    assert len(loaded) == SESSIONS_CONSIDERED
+    assert (decision.zone, decision.action, decision.reasons) == (
+        whole_window["zone"],
+        whole_window["action"],
+        whole_window["reasons"],
+    )

@@ -16,7 +16,7 @@ from sitbone.diary.models import MorningCheck, SessionLog
 from sitbone.engine.commands import COMMANDS
 from sitbone.engine.thresholds import Thresholds
 from sitbone.patients.models import Patient
-from sitbone.programmes.mappers import decide_input
+from sitbone.programmes.mappers import SESSIONS_CONSIDERED, decide_input
 from sitbone.programmes.models import Approval, Decision, Programme, ProgrammeExercise
 
 if TYPE_CHECKING:
@@ -133,10 +133,14 @@ def decision_record(
     since = made_on - dt.timedelta(days=HISTORY_DAYS)
     if programme is None:
         programme = Programme.objects.filter(patient=patient, is_current=True).first()
+    # only the sessions the engine weighs: the latest few in the window, however many the
+    # patient logged in a day (a patient who logs a hundred must not make each log slower)
     sessions = list(
         SessionLog.objects.filter(
             patient=patient, performed_on__gte=since, performed_on__lte=made_on
         )
+        .order_by("-performed_on", "-pk")
+        .only("performed_on", "pain_during", "pain_after", "completed")[:SESSIONS_CONSIDERED]
     )
     mornings = list(
         MorningCheck.objects.filter(
