@@ -5,6 +5,7 @@ A query per row (an N+1) would make the second count larger."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 import pytest
@@ -123,3 +124,30 @@ def test_the_today_page_takes_the_same_queries_whether_the_check_in_is_due_or_do
 
     assert (due, done) == (True, False)
     assert after == before
+
+
+def test_the_signed_in_patient_is_looked_up_once_per_request(world: World) -> None:
+    """The idempotency middleware, the view and the page header all need the patient's own
+    record; they share one lookup instead of reading it each."""
+    programme_for(world.patient, started_days_ago=30)
+    client = Client()
+    client.force_login(world.patient_user)
+    form = client.get("/me/morning/")
+    assert form.status_code == 200
+
+    def lookups(queries: CaptureQueriesContext) -> int:
+        return sum(
+            'FROM "patients_patient"' in query["sql"]
+            and '"patients_patient"."user_id" =' in query["sql"]
+            for query in queries.captured_queries
+        )
+
+    with CaptureQueriesContext(connection) as page:
+        assert client.get("/me/").status_code == 200
+    with CaptureQueriesContext(connection) as post:
+        response = client.post(
+            "/me/morning/",
+            {"pain": "2", "stiffness_minutes": "5", "idempotency_key": uuid.uuid4().hex},
+        )
+    assert response.status_code == 302
+    assert (lookups(page), lookups(post)) == (1, 1)

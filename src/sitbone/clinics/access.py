@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
@@ -51,22 +51,31 @@ def staff_context(actor: Any) -> StaffContext | None:
     """The actor's clinic membership, or None for anyone who is not clinic staff."""
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return None
-    if hasattr(actor, "_sitbone_staff_context"):
-        cached: StaffContext | None = actor._sitbone_staff_context
-        return cached
+    context: StaffContext | None = _once_per_request(actor, "_sitbone_staff_context", _membership)
+    return context
+
+
+def _membership(actor: Any) -> StaffContext | None:
     membership = (
         Membership.objects.select_related("clinic", "clinic__privacy_settings")
         .filter(user=actor)
         .order_by("id")
         .first()
     )
-    context = (
-        StaffContext(membership.clinic, membership.role, _care_team_only(membership.clinic))
-        if membership
-        else None
-    )
-    actor._sitbone_staff_context = context
-    return context
+    if membership is None:
+        return None
+    return StaffContext(membership.clinic, membership.role, _care_team_only(membership.clinic))
+
+
+def _once_per_request(actor: Any, name: str, load: Callable[[Any], Any]) -> Any:
+    """Look something up about the signed-in user once per request and keep it on the user.
+
+    Django loads the user afresh for every request, so what is kept lives exactly as long as
+    the request; the middleware, the view and the templates then share one answer.
+    """
+    if name not in actor.__dict__:
+        actor.__dict__[name] = load(actor)
+    return actor.__dict__[name]
 
 
 def _care_team_only(clinic: Clinic) -> bool:
@@ -126,6 +135,11 @@ def own_patient_record(actor: Any) -> Patient | None:
     """The actor's own patient record, or None."""
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return None
+    patient: Patient | None = _once_per_request(actor, "_sitbone_own_patient", _patient_of)
+    return patient
+
+
+def _patient_of(actor: Any) -> Patient | None:
     return Patient.objects.select_related("clinic").filter(user=actor).first()
 
 
