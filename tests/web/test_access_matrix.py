@@ -121,6 +121,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "programmes:versions": ("login", "404", "404", "200", "200", "404", "200"),
     "programmes:edit": ("login", "404", "404", "200", "200", "404", "200"),
     "programmes:thresholds": ("login", "404", "404", "200", "200", "404", "200"),
+    "programmes:clinic_thresholds": ("login", "404", "404", "404", "404", "404", "200"),
     "programmes:review": ("login", "404", "404", "200", "200", "404", "200"),
     "assessments:list": ("login", "404", "404", "200", "200", "404", "200"),
     "assessments:new": ("login", "404", "404", "200", "200", "404", "200"),

@@ -118,6 +118,7 @@ NO_PATIENT_DATA = {
     "clinics:patient_new",
     "clinics:staff",
     "clinics:settings",
+    "programmes:clinic_thresholds",  # lists patients only on a refused save, each read audited
     "appointments:calendar",
     "appointments:availability",
     "appointments:availability_edit",

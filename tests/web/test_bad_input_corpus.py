@@ -721,6 +721,22 @@ FORMS = [
         accepts={"name": PRINTABLE, "require_staff_mfa": ANYTHING},
     ),
     Form(
+        "clinic thresholds",
+        "clinic_admin",
+        lambda w: "/clinic/settings/thresholds/",
+        thresholds_data,
+        setup=an_authenticator,
+        state=rows_of("clinics.Clinic", lambda w: {"pk": w.clinic.pk}),
+        accepts={  # a blank field means "use Sitbone's default"
+            **{name: BLANK for name in thresholds_data_names()},
+            **{name: ELEVEN | BLANK for name in thresholds_data_names(up_to_eleven=True)},
+            "trend_rising": {"fraction"} | BLANK,
+            "gate_lsi_min": BLANK,
+            "running_curl_lsi_min": BLANK,
+            "every field": {"missing"},
+        },
+    ),
+    Form(
         "booking settings",
         "clinic_admin",
         lambda w: "/appointments/settings/",

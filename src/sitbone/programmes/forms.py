@@ -114,14 +114,21 @@ class ProgrammeForm(forms.Form):
 
 
 class ThresholdsForm(forms.Form):
-    """One optional field per engine threshold; empty means "use the clinic's value"."""
+    """One optional field per engine threshold; empty means "use the value underneath": the
+    clinic's for a patient (``inherited="Clinic value"``), Sitbone's default for a clinic."""
 
-    def __init__(self, *args: Any, clinic_values: dict[str, Any], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        clinic_values: dict[str, Any],
+        inherited: str = "Clinic value",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         for spec in THRESHOLD_SPECS:
             current = clinic_values.get(spec.name, spec.default)
             shown = "none" if current is None else current
-            help_text = f"{spec.summary} Clinic value: {shown}. Allowed: {spec.low} to {spec.high}."
+            help_text = f"{spec.summary} {inherited}: {shown}. Allowed: {spec.low} to {spec.high}."
             label = spec.name.replace("_", " ").capitalize()
             if isinstance(spec.low, Decimal):
                 self.fields[spec.name] = forms.DecimalField(

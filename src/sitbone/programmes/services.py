@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from sitbone.assessments.mappers import gates_from_assessment, red_flags_from_assessment
 from sitbone.assessments.selectors import latest_assessment
-from sitbone.clinics.models import AuditCategory
+from sitbone.clinics.models import AuditCategory, Clinic
 from sitbone.clinics.services import audit_record
 from sitbone.diary.models import MorningCheck, SessionLog
 from sitbone.engine.commands import COMMANDS
+from sitbone.engine.errors import EngineInputError
 from sitbone.engine.thresholds import Thresholds
 from sitbone.patients.models import Patient
 from sitbone.programmes.mappers import SESSIONS_CONSIDERED, decide_input
@@ -239,6 +240,56 @@ def programme_revise(
         detail=f"version {programme.version}: {reason}",
     )
     return programme
+
+
+class PatientThresholdsConflict(Exception):
+    """New clinic thresholds would make some patients' own overrides contradict them."""
+
+    def __init__(self, patients: list[Patient], message: str) -> None:
+        super().__init__(message)
+        self.patients = patients
+        self.message = message
+
+
+@transaction.atomic
+def clinic_thresholds_update(*, actor: User, clinic: Clinic, overrides: dict[str, Any]) -> Clinic:
+    """Replace the clinic's threshold settings after the engine has validated them.
+
+    Raises ``EngineInputError`` for a value the engine refuses, and ``PatientThresholdsConflict``
+    when a patient's own overrides would no longer be valid on top of the new values (say the
+    clinic's red pain drops to a patient's amber): their decisions would fail, so nothing is
+    written and the clinician changes or clears those patients' values first.
+    """
+    Thresholds.from_mapping(overrides)
+    locked = Clinic.objects.select_for_update().get(pk=clinic.pk)
+    conflicts: list[Patient] = []
+    first_error = ""
+    for patient in Patient.objects.filter(clinic=locked).exclude(thresholds={}).order_by("pk"):
+        try:
+            Thresholds.from_mapping(overrides, patient.thresholds)
+        except EngineInputError as error:
+            conflicts.append(patient)
+            first_error = first_error or error.message
+    if conflicts:
+        raise PatientThresholdsConflict(conflicts, first_error)
+    before = locked.settings.get("thresholds") or {}
+    locked.settings = {**locked.settings, "thresholds": overrides}
+    if not overrides:
+        del locked.settings["thresholds"]
+    locked.save(update_fields=["settings"])
+    clinic.settings = locked.settings
+    changed = sorted(
+        name for name in {*before, *overrides} if before.get(name) != overrides.get(name)
+    )
+    audit_record(
+        category=AuditCategory.WRITE,
+        action="clinic.thresholds",
+        actor=actor,
+        clinic=locked,
+        patient=None,
+        detail=", ".join(changed) or "unchanged",
+    )
+    return locked
 
 
 @transaction.atomic

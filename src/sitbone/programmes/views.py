@@ -33,6 +33,8 @@ from sitbone.programmes.selectors import (
     programme_versions,
 )
 from sitbone.programmes.services import (
+    PatientThresholdsConflict,
+    clinic_thresholds_update,
     decision_review,
     patient_thresholds_update,
     prescription_exercises,
@@ -149,8 +151,7 @@ def thresholds(request: AuthenticatedHttpRequest, patient_id: str) -> HttpRespon
                 actor=request.user, patient=patient, overrides=form.overrides()
             )
         except EngineInputError as error:
-            name = (error.field or "").rsplit(".", 1)[-1]
-            form.add_error(name if name in form.fields else None, error.message)
+            _engine_error_on(form, error)
         else:
             messages.success(request, "Thresholds saved for this patient.")
             return redirect("programmes:thresholds", patient_id=patient.public_id)
@@ -160,6 +161,57 @@ def thresholds(request: AuthenticatedHttpRequest, patient_id: str) -> HttpRespon
         {"patient": patient, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def clinic_thresholds(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The clinic's own thresholds (admins): every patient's decisions start from these."""
+    staff = require_staff(request.user, admin=True)
+    form = ThresholdsForm(
+        request.POST if request.method == "POST" else None,
+        clinic_values={},
+        inherited="Sitbone default",
+        initial=dict(staff.clinic.settings.get("thresholds") or {}),
+    )
+    conflicts: list[Patient] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            clinic_thresholds_update(
+                actor=request.user, clinic=staff.clinic, overrides=form.overrides()
+            )
+        except EngineInputError as error:
+            _engine_error_on(form, error)
+        except PatientThresholdsConflict as conflict:
+            conflicts = conflict.patients
+            staff_reads_audit(
+                actor=request.user,
+                patients=conflicts,
+                request=request,
+                what="thresholds.conflicts",
+            )
+            form.add_error(
+                None,
+                f"{len(conflicts)} patient{'s' if len(conflicts) > 1 else ''} of the clinic "
+                f"{'have' if len(conflicts) > 1 else 'has'} their own thresholds that would not "
+                f"fit these values ({conflict.message}). Change or clear theirs first; "
+                "nothing was saved.",
+            )
+        else:
+            messages.success(request, "Clinic thresholds saved.")
+            return redirect("programmes:clinic_thresholds")
+    return render(
+        request,
+        "programmes/clinic_thresholds.html",
+        {"form": form, "conflicts": conflicts},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _engine_error_on(form: ThresholdsForm, error: EngineInputError) -> None:
+    """The engine's refusal, on the field it names (or the whole form)."""
+    name = (error.field or "").rsplit(".", 1)[-1]
+    form.add_error(name if name in form.fields else None, error.message)
 
 
 @login_required
