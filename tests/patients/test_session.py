@@ -225,3 +225,32 @@ def test_an_exercise_done_needs_its_pain_score(
     assert response.status_code == 400
     assert "bridge hold: pain during: choose a number from 0" in response.content.decode()
     assert SessionLog.objects.count() == 0
+
+
+@pytest.mark.parametrize("form", ["session", "morning"])
+def test_a_patient_write_locks_the_audit_chain_only_to_append_its_event(
+    world: World, programme: Any, patient_client: Client, clock: Any, form: str
+) -> None:
+    """Every audited write of every clinic waits for the chain's head until the holder commits,
+    so the engine's decision is made before the head is locked, not while it is held."""
+    from django.test.utils import CaptureQueriesContext
+
+    path, data = (
+        ("/me/session/", session_post(programme))
+        if form == "session"
+        else ("/me/morning/", {"pain": "2", "stiffness_minutes": "5"})
+    )
+    with CaptureQueriesContext(connection) as queries:
+        response = patient_client.post(path, data)
+    assert response.status_code == 302
+    statements = [query["sql"] for query in queries.captured_queries]
+    locked = next(i for i, sql in enumerate(statements) if "clinics_auditchainhead" in sql)
+    while_locked = [
+        sql.split('"')[1]
+        for sql in statements[locked + 1 :]
+        if sql.startswith(("SELECT", "INSERT", "UPDATE", "DELETE"))
+    ]
+    # then only the stored answer for the form's key, after the write has committed
+    assert while_locked[:2] == ["clinics_auditevent", "clinics_auditchainhead"]
+    assert set(while_locked[2:]) <= {"api_idempotencyrecord"}
+    assert Decision.objects.filter(patient=world.patient, made_on=TODAY).exists()

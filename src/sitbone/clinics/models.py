@@ -186,7 +186,11 @@ class AuditEvent(models.Model):
 class AuditChainHead(models.Model):
     """One row: the hash of the newest audit event. Locking it serialises chain appends on
     PostgreSQL (SQLite's IMMEDIATE transactions serialise writers already), and comparing it
-    with the last row detects deleted trailing rows."""
+    with the last row detects deleted trailing rows.
+
+    The lock is held until the surrounding transaction commits, and every audited write of
+    every clinic waits for it, so a service writes its audit event last: work done after it
+    (an engine decision, say) would be done with the whole chain locked."""
 
     hash = models.CharField(max_length=64, default=audit_chain.GENESIS)
 

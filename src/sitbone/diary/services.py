@@ -101,8 +101,9 @@ def session_log_create(
                 )
                 for entry in entries
             )
-            patient_write_audit(actor, patient, "session.log", f"session on {performed_on}")
             decision_record(patient=patient, made_on=performed_on, programme=programme)
+            # last: the audit chain's head stays locked until the commit (see AuditChainHead)
+            patient_write_audit(actor, patient, "session.log", f"session on {performed_on}")
     except IntegrityError:
         replay = SessionLog.objects.filter(patient=patient, idempotency_key=idempotency_key).first()
         if replay is None:
@@ -139,8 +140,8 @@ def morning_check_record(
                 pain=pain,
                 stiffness_minutes=stiffness_minutes,
             )
-            patient_write_audit(actor, patient, "morning.check", f"check-in on {checked_on}")
             decision = decision_record(patient=patient, made_on=checked_on)
+            patient_write_audit(actor, patient, "morning.check", f"check-in on {checked_on}")
     except IntegrityError:
         first = MorningCheck.objects.get(patient=patient, checked_on=checked_on)
         return CheckIn(first, _decision_on(patient, checked_on), created=False)

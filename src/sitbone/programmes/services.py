@@ -190,14 +190,6 @@ def decision_review(*, actor: User, decision: Decision, approve: bool, note: str
     locked.reviewed_at = timezone.now()
     locked.review_note = note[:500]
     locked.save(update_fields=["approval", "reviewed_by", "reviewed_at", "review_note"])
-    audit_record(
-        category=AuditCategory.WRITE,
-        action="decision.approve" if approve else "decision.decline",
-        actor=actor,
-        clinic=locked.clinic,
-        patient=locked.patient,
-        detail=f"stage {locked.stage_from} → {locked.stage_to}",
-    )
     if approve:
         patient = locked.patient
         patient.stage = locked.stage_to
@@ -209,6 +201,14 @@ def decision_review(*, actor: User, decision: Decision, approve: bool, note: str
                 stage=locked.stage_to,
                 reason=f"Stage {locked.stage_from} → {locked.stage_to} approved",
             )
+    audit_record(  # last: the audit chain stays locked until the commit
+        category=AuditCategory.WRITE,
+        action="decision.approve" if approve else "decision.decline",
+        actor=actor,
+        clinic=locked.clinic,
+        patient=locked.patient,
+        detail=f"stage {locked.stage_from} → {locked.stage_to}",
+    )
     return locked
 
 
