@@ -67,15 +67,20 @@ def _membership(actor: Any) -> StaffContext | None:
     return StaffContext(membership.clinic, membership.role, _care_team_only(membership.clinic))
 
 
+_NOT_LOOKED_UP = object()
+
+
 def _once_per_request(actor: Any, name: str, load: Callable[[Any], Any]) -> Any:
     """Look something up about the signed-in user once per request and keep it on the user.
 
     Django loads the user afresh for every request, so what is kept lives exactly as long as
     the request; the middleware, the view and the templates then share one answer.
     """
-    if name not in actor.__dict__:
-        actor.__dict__[name] = load(actor)
-    return actor.__dict__[name]
+    value = getattr(actor, name, _NOT_LOOKED_UP)
+    if value is _NOT_LOOKED_UP:
+        value = load(actor)
+        setattr(actor, name, value)
+    return value
 
 
 def _care_team_only(clinic: Clinic) -> bool:
