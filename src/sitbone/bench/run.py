@@ -162,12 +162,15 @@ def prepare(fixtures: Path, users: int) -> None:
         .select_related("user")
         .order_by("id")[: max(1, users)]
     )
-    staff = [
-        m.user
-        for m in Membership.objects.filter(clinic=clinic, role="clinician").select_related("user")
-    ]
+    # the first member is made the admin (for the API token); preparing again picks the same one
+    members = list(
+        Membership.objects.filter(clinic=clinic, role__in=["admin", "clinician"])
+        .select_related("user")
+        .order_by("id")
+    )
+    staff = [m.user for m in members]
     admin = staff[0]
-    Membership.objects.filter(clinic=clinic, user=admin).update(role="admin")
+    Membership.objects.filter(pk=members[0].pk).update(role="admin")
     _, secret = api_token_create(
         actor=admin, clinic=clinic, name="bench", scopes=["patients:read", "clinical:read"], days=1
     )
