@@ -354,6 +354,18 @@ def thresholds_data_names(*, up_to_eleven: bool = False) -> list[str]:
     ]
 
 
+def thresholds_accepts() -> dict[str, set[str]]:
+    """What a thresholds form (a patient's or the clinic's) keeps: every field may be blank."""
+    return {
+        **{name: BLANK for name in thresholds_data_names()},
+        **{name: ELEVEN | BLANK for name in thresholds_data_names(up_to_eleven=True)},
+        "trend_rising": {"fraction"} | BLANK,
+        "gate_lsi_min": BLANK,
+        "running_curl_lsi_min": BLANK,
+        "every field": {"missing"},
+    }
+
+
 def thresholds_data(world: Scene) -> dict[str, Any]:
     from sitbone.engine.thresholds import THRESHOLD_SPECS
 
@@ -612,14 +624,7 @@ FORMS = [
         record("thresholds/"),
         thresholds_data,
         state=rows_of("patients.Patient", lambda w: {"pk": w.patient.pk}),
-        accepts={  # a blank field means "use the clinic's value"
-            **{name: BLANK for name in thresholds_data_names()},
-            **{name: ELEVEN | BLANK for name in thresholds_data_names(up_to_eleven=True)},
-            "trend_rising": {"fraction"} | BLANK,
-            "gate_lsi_min": BLANK,
-            "running_curl_lsi_min": BLANK,
-            "every field": {"missing"},
-        },
+        accepts=thresholds_accepts(),  # a blank field means "use the clinic's value"
     ),
     Form(
         "reviewing a stage change",
@@ -727,14 +732,7 @@ FORMS = [
         thresholds_data,
         setup=an_authenticator,
         state=rows_of("clinics.Clinic", lambda w: {"pk": w.clinic.pk}),
-        accepts={  # a blank field means "use Sitbone's default"
-            **{name: BLANK for name in thresholds_data_names()},
-            **{name: ELEVEN | BLANK for name in thresholds_data_names(up_to_eleven=True)},
-            "trend_rising": {"fraction"} | BLANK,
-            "gate_lsi_min": BLANK,
-            "running_curl_lsi_min": BLANK,
-            "every field": {"missing"},
-        },
+        accepts=thresholds_accepts(),  # a blank field means "use Sitbone's default"
     ),
     Form(
         "booking settings",
