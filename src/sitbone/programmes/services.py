@@ -246,9 +246,8 @@ class PatientThresholdsConflict(Exception):
     """New clinic thresholds would make some patients' own overrides contradict them."""
 
     def __init__(self, patients: list[Patient], message: str) -> None:
-        super().__init__(message)
+        super().__init__(message)  # the engine's reason for the first of them
         self.patients = patients
-        self.message = message
 
 
 @transaction.atomic

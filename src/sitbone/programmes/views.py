@@ -194,7 +194,7 @@ def clinic_thresholds(request: AuthenticatedHttpRequest) -> HttpResponse:
                 None,
                 f"{len(conflicts)} patient{'s' if len(conflicts) > 1 else ''} of the clinic "
                 f"{'have' if len(conflicts) > 1 else 'has'} their own thresholds that would not "
-                f"fit these values ({conflict.message}). Change or clear theirs first; "
+                f"fit these values ({conflict}). Change or clear theirs first; "
                 "nothing was saved.",
             )
         else:
