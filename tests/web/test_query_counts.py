@@ -1,6 +1,6 @@
-"""SQL per request does not grow with the record (issue 8): every page the bench names runs the
-same number of queries for a patient with a week of history and for one with months of it.
-A query per row (an N+1) would make the second count larger."""
+"""SQL per request does not grow with the record (issue 8): every page and POST the bench names
+runs the same number of queries for a patient with a week of history and for one with months of
+it. A query per row (an N+1) would make the second count larger."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from sitbone.diary.models import MorningCheck
+from sitbone.programmes.models import Programme
 from sitbone.reports.services import progress_report_create
 from tests.api.conftest import make_token
 from tests.clinics.factories import (
@@ -24,6 +26,7 @@ from tests.clinics.factories import (
     session_for,
 )
 from tests.conftest import World
+from tests.patients.conftest import session_post
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +74,23 @@ def counts(world: World, token: str, report_url: str) -> dict[str, int]:
             response = client.get(path, headers=headers)
         assert response.status_code == 200, (name, response.status_code)
         result[name] = len(queries)
+    # the two POSTs the bench names, each a first of its kind: a new session, today's check-in
+    MorningCheck.objects.filter(
+        patient=world.patient, checked_on=clinic_today(world.patient)
+    ).delete()
+    programme = Programme.objects.get(patient=world.patient, is_current=True)
+    posts = {
+        "log_session": ("/me/session/", session_post(programme)),
+        "morning_checkin": (
+            "/me/morning/",
+            {"pain": "2", "stiffness_minutes": "5", "idempotency_key": uuid.uuid4().hex},
+        ),
+    }
+    for name, (path, data) in posts.items():
+        with CaptureQueriesContext(connection) as queries:
+            response = patient_client.post(path, data)
+        assert response.status_code == 302, (name, response.status_code)
+        result[name] = len(queries)
     return result
 
 
@@ -98,8 +118,6 @@ def test_the_today_page_takes_the_same_queries_whether_the_check_in_is_due_or_do
 ) -> None:
     """Whether this morning's check-in is due is one question to the database, not up to three
     depending on the answer."""
-    from sitbone.diary.models import MorningCheck
-
     programme_for(world.patient, started_days_ago=30)
     today = clinic_today(world.patient)
     session_for(world.patient, today - dt.timedelta(days=1), morning=None)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import os
 import socket
@@ -22,6 +23,8 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -137,6 +140,8 @@ def prepare(fixtures: Path, users: int) -> None:
 
     from sitbone.api.services import api_token_create
     from sitbone.clinics.models import Clinic, Membership
+    from sitbone.diary.models import MorningCheck
+    from sitbone.diary.selectors import patient_today
     from sitbone.patients.models import Patient
     from sitbone.reports.services import progress_report_create
 
@@ -195,10 +200,21 @@ def prepare(fixtures: Path, users: int) -> None:
                 "report": f"/clinic/patients/{mine[0]}/reports/{report.public_id}.pdf",
             }
         )
+    # Each query count posts a first check-in of the day: patients from the end of the list
+    # (not the load's, where the set is large enough) who have not checked in today.
+    unchecked = (
+        p
+        for p in Patient.objects.filter(clinic=clinic, user__isnull=False)
+        .select_related("user", "clinic")
+        .order_by("-id")
+        if not MorningCheck.objects.filter(patient=p, checked_on=patient_today(p)).exists()
+    )
+    probes = [cookie(p.user) for p in itertools.islice(unchecked, WARM_UP_ROUNDS + 1)]
     fixtures.write_text(
         json.dumps(
             {
                 "cookie_name": settings.SESSION_COOKIE_NAME,
+                "probes": probes,
                 "api_token": secret,
                 "patients": [
                     {
@@ -331,15 +347,16 @@ def _number(value: str) -> float | None:
     return None if value in {"", "N/A"} else float(value)
 
 
-def query_counts(url: str, fixtures: Path) -> dict[str, int | None]:
-    """X-Query-Count of one request per named page, with a patient's or clinician's cookie."""
+def query_counts(url: str, fixtures: Path, probe: int) -> dict[str, int | None]:
+    """X-Query-Count of one request per named result, as the load sends it: a GET per page with
+    a patient's or clinician's cookie, and for the two POSTs a form read, filled and sent (the
+    morning check-in by probe patient ``probe``, a first check-in of the day). A POST that does
+    not confirm (no redirect) has no count."""
     data = json.loads(fixtures.read_text())
     patient, clinician = data["patients"][0], data["clinicians"][0]
     some = clinician["patients"][0]
     gets = {
         "patient_today": ("/me/", patient["cookie"], {}),
-        "log_session": ("/me/session/", patient["cookie"], {}),
-        "morning_checkin": ("/me/morning/", patient["cookie"], {}),
         "patient_progress": ("/me/progress/", patient["cookie"], {}),
         "clinician_triage": ("/clinic/", clinician["cookie"], {}),
         "clinician_patient": (f"/clinic/patients/{some}/", clinician["cookie"], {}),
@@ -361,7 +378,51 @@ def query_counts(url: str, fixtures: Path) -> dict[str, int | None]:
         except OSError:
             value = None
         counts[name] = int(value) if value is not None else None
+    posts = {
+        "log_session": ("/me/session/", patient["cookie"]),
+        "morning_checkin": ("/me/morning/", data["probes"][probe % len(data["probes"])]),
+    }
+    for name, (path, cookie) in posts.items():
+        counts[name] = _post_query_count(url + path, f"{data['cookie_name']}={cookie}")
     return counts
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _post_query_count(page: str, cookie: str) -> int | None:
+    """Read the form at ``page``, send it back filled in, and return the POST's query count."""
+    from http.cookies import SimpleCookie
+
+    from sitbone.bench.forms import form_data
+
+    try:
+        with urllib.request.urlopen(  # noqa: S310
+            urllib.request.Request(page, headers={"Cookie": cookie}),
+            timeout=30,  # noqa: S310
+        ) as response:
+            html = response.read().decode()
+            issued = SimpleCookie()
+            for header in response.headers.get_all("Set-Cookie") or []:
+                issued.load(header)
+    except OSError:
+        return None
+    cookies = "; ".join([cookie, *(f"{k}={v.value}" for k, v in issued.items())])
+    body = urllib.parse.urlencode(form_data(html)).encode()
+    request = urllib.request.Request(  # noqa: S310
+        page, data=body, headers={"Cookie": cookies}, method="POST"
+    )
+    try:
+        urllib.request.build_opener(_NoRedirect).open(request, timeout=30)
+    except urllib.error.HTTPError as answer:
+        if answer.code in {302, 303}:
+            value = answer.headers.get("X-Query-Count")
+            return int(value) if value is not None else None
+    except OSError:
+        pass
+    return None
 
 
 def pages_kb(url: str, fixtures: Path) -> dict[str, float | None]:
@@ -556,9 +617,9 @@ def bench_one(
         )
         server = Server(env, var)
         try:
-            for _ in range(WARM_UP_ROUNDS):  # every worker loads its code and templates first
-                query_counts(server.url, fixtures)
-            queries = query_counts(server.url, fixtures)
+            for probe in range(WARM_UP_ROUNDS):  # every worker loads its code and templates first
+                query_counts(server.url, fixtures, probe)
+            queries = query_counts(server.url, fixtures, WARM_UP_ROUNDS)
             if dataset in {"small", "tiny"} and "patient_today" not in report["pages_kb"]:
                 report["pages_kb"] = pages_kb(server.url, fixtures)
             if dataset == "small" and args.lighthouse and "reason" in report["lighthouse"]:
