@@ -399,10 +399,8 @@ def _post_query_count(page: str, cookie: str) -> int | None:
     from sitbone.bench.forms import form_data
 
     try:
-        with urllib.request.urlopen(  # noqa: S310
-            urllib.request.Request(page, headers={"Cookie": cookie}),
-            timeout=30,  # noqa: S310
-        ) as response:
+        form = urllib.request.Request(page, headers={"Cookie": cookie})  # noqa: S310
+        with urllib.request.urlopen(form, timeout=30) as response:  # noqa: S310
             html = response.read().decode()
             issued = SimpleCookie()
             for header in response.headers.get_all("Set-Cookie") or []:
