@@ -254,3 +254,25 @@ def test_a_patient_write_locks_the_audit_chain_only_to_append_its_event(
     assert while_locked[:2] == ["clinics_auditevent", "clinics_auditchainhead"]
     assert set(while_locked[2:]) <= {"api_idempotencyrecord"}
     assert Decision.objects.filter(patient=world.patient, made_on=TODAY).exists()
+
+
+@pytest.mark.django_db(transaction=True)  # as served: the write's transaction is the outermost
+@pytest.mark.parametrize("form", ["session", "morning"])
+def test_a_patient_write_is_one_transaction_without_savepoints(
+    programme: Any, patient_client: Client, clock: Any, form: str
+) -> None:
+    """The entry, the engine's decision and the audit event commit together; the decision and
+    the audit event join the caller's transaction instead of each opening a savepoint."""
+    from django.test.utils import CaptureQueriesContext
+
+    path, data = (
+        ("/me/session/", session_post(programme))
+        if form == "session"
+        else ("/me/morning/", {"pain": "2", "stiffness_minutes": "5"})
+    )
+    with CaptureQueriesContext(connection) as queries:
+        response = patient_client.post(path, data)
+    assert response.status_code == 302
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert not [sql for sql in statements if sql.startswith("SAVEPOINT")]
+    assert Decision.objects.filter(made_on=TODAY).count() == 1

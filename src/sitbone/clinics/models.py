@@ -154,7 +154,7 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValidationError("Audit events cannot be changed once written.")
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):  # the caller's transaction, if any
             head = AuditChainHead.lock()
             self._normalise_for_hash()
             head.hash = audit_chain.seal(self, head.hash)
@@ -171,7 +171,7 @@ class AuditEvent(models.Model):
         """Write several events in one statement, chained in list order."""
         if not events:
             return
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):  # the caller's transaction, if any
             head = AuditChainHead.lock()
             for event in events:
                 event._normalise_for_hash()

@@ -73,10 +73,7 @@ def session_log_create(
     (patient, idempotency_key) is the final guard. The session's pain during is the highest pain
     the patient gave for any exercise in it.
     """
-    existing = SessionLog.objects.filter(patient=patient, idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing, False
-    try:
+    try:  # a key seen before fails the insert and takes the replay below
         with transaction.atomic():
             session = SessionLog.objects.create(
                 clinic=patient.clinic,

@@ -113,7 +113,7 @@ def prescription_exercises(prescription: dict[str, Any]) -> list[dict[str, Any]]
     ]
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # part of the caller's write: no savepoint of its own
 def decision_record(
     *,
     patient: Patient,
