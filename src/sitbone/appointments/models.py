@@ -80,7 +80,7 @@ class AppointmentType(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["clinic", "order", "name"]
+        ordering = ["clinic_id", "order", "name"]
         constraints = [
             models.UniqueConstraint(fields=["clinic", "code"], name="appointment_type_code_unique"),
             models.CheckConstraint(
@@ -128,7 +128,7 @@ class WorkingHours(models.Model):
 
     class Meta:
         verbose_name_plural = "working hours"
-        ordering = ["clinician", "weekday", "start_time"]
+        ordering = ["clinician_id", "weekday", "start_time"]
         constraints = [
             models.CheckConstraint(condition=models.Q(weekday__lte=6), name="hours_weekday_range"),
             models.CheckConstraint(
@@ -160,7 +160,7 @@ class AvailabilityException(models.Model):
     note = models.CharField(max_length=120, blank=True)
 
     class Meta:
-        ordering = ["clinician", "starts_at"]
+        ordering = ["clinician_id", "starts_at"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(starts_at__lt=models.F("ends_at")),

@@ -155,7 +155,7 @@ class Assessment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["patient", "-assessed_on", "-id"]
+        ordering = ["patient_id", "-assessed_on", "-id"]
         indexes = [
             models.Index(fields=["patient", "-assessed_on"], name="assessment_patient_recent")
         ]
@@ -225,7 +225,7 @@ class AdjunctTherapy(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["patient", "-given_on", "-id"]
+        ordering = ["patient_id", "-given_on", "-id"]
         verbose_name_plural = "adjunct therapies"
 
     def __str__(self) -> str:
@@ -247,7 +247,7 @@ class ClinicalNote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["patient", "-created_at", "-id"]
+        ordering = ["patient_id", "-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.patient} note {self.created_at:%Y-%m-%d}"

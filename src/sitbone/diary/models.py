@@ -37,7 +37,7 @@ class SessionLog(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["patient", "-performed_on", "-id"]
+        ordering = ["patient_id", "-performed_on", "-id"]
         indexes = [models.Index(fields=["patient", "-performed_on"], name="session_patient_recent")]
         constraints = [
             pain_range("pain_during", "session_pain_during_0_10"),
@@ -61,7 +61,7 @@ class SessionEntry(models.Model):
     pain_during = models.PositiveSmallIntegerField()
 
     class Meta:
-        ordering = ["session", "id"]
+        ordering = ["session_id", "id"]
         constraints = [pain_range("pain_during", "entry_pain_during_0_10")]
 
     def __str__(self) -> str:
@@ -85,7 +85,7 @@ class MorningCheck(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["patient", "-checked_on"]
+        ordering = ["patient_id", "-checked_on"]
         constraints = [
             pain_range("pain", "morning_pain_0_10"),
             models.UniqueConstraint(fields=["patient", "checked_on"], name="morning_one_per_day"),
@@ -129,7 +129,7 @@ class SittingLog(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["patient", "-logged_on", "-id"]
+        ordering = ["patient_id", "-logged_on", "-id"]
         indexes = [models.Index(fields=["patient", "-logged_on"], name="sitting_patient_recent")]
         constraints = [
             models.CheckConstraint(
@@ -173,7 +173,7 @@ class CrossTrainingLog(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["patient", "-performed_on", "-id"]
+        ordering = ["patient_id", "-performed_on", "-id"]
         indexes = [models.Index(fields=["patient", "-performed_on"], name="cross_patient_recent")]
         constraints = [
             pain_range("pain_during", "cross_pain_during_0_10"),
@@ -210,7 +210,7 @@ class RunLog(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["patient", "-performed_on", "-id"]
+        ordering = ["patient_id", "-performed_on", "-id"]
         indexes = [models.Index(fields=["patient", "-performed_on"], name="run_patient_recent")]
         constraints = [
             pain_range("pain_during", "run_pain_during_0_10"),

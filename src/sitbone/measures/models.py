@@ -35,7 +35,7 @@ class MeasureResult(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["patient", "instrument", "-taken_on", "-id"]
+        ordering = ["patient_id", "instrument", "-taken_on", "-id"]
         indexes = [
             models.Index(fields=["patient", "instrument", "-taken_on"], name="measure_recent")
         ]

@@ -320,7 +320,7 @@ class BreachVersion(AppendOnly):
     edited_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["breach", "-number"]
+        ordering = ["breach_id", "-number"]
         constraints = [
             models.UniqueConstraint(
                 fields=["breach", "number"], name="breach_version_one_per_number"

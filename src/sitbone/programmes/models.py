@@ -36,7 +36,7 @@ class Programme(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["patient", "-version"]
+        ordering = ["patient_id", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["patient", "version"], name="programme_version_unique"),
             models.UniqueConstraint(
@@ -72,7 +72,7 @@ class ProgrammeExercise(models.Model):
     rest_seconds = models.PositiveSmallIntegerField(default=60)
 
     class Meta:
-        ordering = ["programme", "order"]
+        ordering = ["programme_id", "order"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(sets__gte=1, sets__lte=20), name="exercise_sets_range"
@@ -134,7 +134,7 @@ class Decision(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["patient", "-made_on", "-id"]
+        ordering = ["patient_id", "-made_on", "-id"]
         indexes = [
             models.Index(fields=["patient", "-made_on", "-id"], name="decision_patient_latest"),
             # the triage list's "awaiting approval" lookup, one seek per patient

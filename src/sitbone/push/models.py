@@ -48,7 +48,7 @@ class PushSubscription(models.Model):
     revoked_because = models.CharField(max_length=10, choices=RevokedBecause.choices, blank=True)
 
     class Meta:
-        ordering = ["patient", "-created_at", "-id"]
+        ordering = ["patient_id", "-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["patient", "endpoint"], name="push_subscription_endpoint_once"

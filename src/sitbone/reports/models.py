@@ -36,7 +36,7 @@ class ProgressReport(models.Model):
     """The document as issued; empty only for reports issued before documents were kept."""
 
     class Meta:
-        ordering = ["patient", "-created_at", "-id"]
+        ordering = ["patient_id", "-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(audience__in=["patient", "referrer", "insurer"]),
