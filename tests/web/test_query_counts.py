@@ -169,3 +169,20 @@ def test_the_signed_in_patient_is_looked_up_once_per_request(world: World) -> No
         )
     assert response.status_code == 302
     assert (lookups(page), lookups(post)) == (1, 1)
+
+
+def test_no_default_ordering_sorts_by_a_related_model() -> None:
+    """Ordering by a foreign key's name follows the related model's own ordering: "patient"
+    joins the patients table to sort by name in every default-ordered query on that model.
+    Orderings name the column (``patient_id``) instead."""
+    from django.apps import apps
+
+    ours = [m for m in apps.get_models() if m.__module__.startswith("sitbone.")]
+    by_relation = [
+        f"{model._meta.label}: {item}"
+        for model in ours
+        for item in model._meta.ordering
+        if any(f.is_relation and f.name == str(item).lstrip("-") for f in model._meta.fields)
+    ]
+    assert len(ours) > 30
+    assert by_relation == []
