@@ -161,15 +161,19 @@ def test_every_kind_of_failure_has_the_same_shape(world: World, api_a: Api) -> N
     assert error["field"] == "body.total"  # unknown fields are refused, never silently set
 
 
-def test_nul_characters_are_refused_before_any_write(world: World) -> None:
+@pytest.mark.parametrize("notes", ["a\x00b", "\x1b[31mred", "\u202eright to left"])
+def test_control_characters_are_refused_before_any_write(world: World, notes: str) -> None:
+    """NUL (PostgreSQL cannot store it) and the control and formatting characters every form
+    refuses: the API keeps the same rule as the forms."""
     from sitbone.diary.models import SessionLog
 
     seed_history(world)
     api = session_api(world.patient_user)
     count = SessionLog.objects.count()
-    body = {"performed_on": "2026-11-01", "pain_during": 1, "pain_after": 1, "notes": "a\x00b"}
+    body = {"performed_on": "2026-11-01", "pain_during": 1, "pain_after": 1, "notes": notes}
     error = assert_error(api.post(f"/patients/{world.patient.public_id}/sessions", body), 422)
     assert error["field"] == "body.notes"
+    assert "special characters" in error["message"]
     assert SessionLog.objects.count() == count
     response = api.get(f"/patients/{world.patient.public_id}/measures", instrument="le\x00fs")
     assert_error(response, 422)

@@ -97,13 +97,11 @@ TEXT_PAYLOADS = {"empty", "1 MB", "control", "RLO", "zalgo", "emoji", "script"} 
     "far future",
     "30 February",
 }
-"""What a free-text field may keep at most; `TEXT` and `PRINTABLE` narrow it to what a field
-with a length limit, a required value or a single line keeps."""
+"""What a free-text field could keep at most; `PRINTABLE` is what every one of them keeps."""
 
-TEXT = TEXT_PAYLOADS - {"empty", "1 MB"}
-"""A required free-text field, within its length (Django itself refuses a NUL)."""
-PRINTABLE = TEXT - {"control", "RLO"}
-"""A name or a one-line reason, where control and formatting characters are refused."""
+PRINTABLE = TEXT_PAYLOADS - {"empty", "1 MB", "control", "RLO"}
+"""A required free-text field, within its length: every text field refuses control and
+formatting characters (sitbone.web.text), and Django itself refuses a NUL."""
 BLANK = {"empty", "missing"}
 ANYTHING = set(HOSTILE) | {"missing"}
 """A tick box: any value sent is a tick, none is no tick."""
@@ -522,7 +520,7 @@ FORMS = [
             "dose": "2,500 impulses at 0.18 mJ/mm²",
             "guidance": "",
         },
-        accepts={"dose": TEXT | BLANK, "guidance": BLANK},
+        accepts={"dose": PRINTABLE | BLANK, "guidance": BLANK},
         shows=record("adjuncts/"),
     ),
     Form(
@@ -665,7 +663,7 @@ FORMS = [
             "exception-last_day": BLANK,
             "exception-start_time": BLANK,
             "exception-end_time": BLANK,
-            "exception-note": TEXT | BLANK,
+            "exception-note": PRINTABLE | BLANK,
         },
     ),
     Form(
@@ -684,8 +682,8 @@ FORMS = [
         accepts={
             "full_name": PRINTABLE,
             "date_of_birth": BLANK,
-            "activities": TEXT | BLANK,
-            "goals": TEXT | BLANK,
+            "activities": PRINTABLE | BLANK,
+            "goals": PRINTABLE | BLANK,
         },
     ),
     Form(
@@ -793,14 +791,14 @@ FORMS = [
         lambda w: "/clinic/privacy/breaches/new/",
         breach_data,
         accepts={
-            "description": TEXT,
-            "data_involved": TEXT,
+            "description": PRINTABLE,
+            "data_involved": PRINTABLE,
             "affected_count": ELEVEN | BLANK,
             "patients": BLANK,
-            "risk_assessment": TEXT | BLANK,
+            "risk_assessment": PRINTABLE | BLANK,
             "regulator_notified_at": BLANK,
             "individuals_notified_at": BLANK,
-            "actions": TEXT | BLANK,
+            "actions": PRINTABLE | BLANK,
         },
     ),
     Form(
@@ -810,15 +808,15 @@ FORMS = [
         lambda w: breach_data(w) | {"change_note": "The regulator was told"},
         setup=a_breach,
         accepts={
-            "description": TEXT,
-            "data_involved": TEXT,
+            "description": PRINTABLE,
+            "data_involved": PRINTABLE,
             "affected_count": ELEVEN | BLANK,
             "patients": BLANK,
-            "risk_assessment": TEXT | BLANK,
+            "risk_assessment": PRINTABLE | BLANK,
             "regulator_notified_at": BLANK,
             "individuals_notified_at": BLANK,
-            "actions": TEXT | BLANK,
-            "change_note": TEXT,
+            "actions": PRINTABLE | BLANK,
+            "change_note": PRINTABLE,
         },
     ),
     Form(
@@ -835,7 +833,7 @@ FORMS = [
         lambda w: {"decision": "decline", "reason": "We must keep records for seven years."},
         setup=an_erasure_request,
         state=rows_of("interop.ErasureRequest", lambda w: {"clinic": w.clinic}),
-        accepts={"reason": TEXT},
+        accepts={"reason": PRINTABLE},
     ),
     Form(
         "API token",
@@ -843,7 +841,7 @@ FORMS = [
         lambda w: "/clinic/api-tokens/",
         lambda w: {"name": "Practice sync", "scopes": ["patients:read"], "days": "90"},
         done=200,
-        accepts={"name": TEXT},
+        accepts={"name": PRINTABLE},
     ),
     # --- Public pages and accounts --------------------------------------------------------
     Form(

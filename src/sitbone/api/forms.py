@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from sitbone.api.models import Scope
+from sitbone.web.text import no_control_characters
 
 EXPIRY_CHOICES = [("30", "30 days"), ("90", "90 days"), ("365", "1 year")]
 
@@ -12,6 +13,7 @@ class ApiTokenCreateForm(forms.Form):
         label="Name",
         max_length=80,
         help_text="What the token is for, e.g. “Practice management sync”.",
+        validators=[no_control_characters],
     )
     scopes = forms.MultipleChoiceField(
         label="What it may do",

@@ -13,19 +13,22 @@ from typing import Any, get_args
 from ninja import Field, Schema
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
+from sitbone.web.text import CONTROL_MESSAGE, has_control_characters
+
 
 class StrictIn(Schema):
     """Input that refuses unknown fields, so nobody can set what they are not meant to, and text
-    with NUL characters (PostgreSQL cannot store them; nobody types them). A number field refuses
-    true and false, which Python would otherwise take as 1 and 0."""
+    with control or formatting characters, as every form does (sitbone.web.text; NUL among
+    them, which PostgreSQL cannot store). A number field refuses true and false, which Python
+    would otherwise take as 1 and 0."""
 
     model_config = ConfigDict(extra="forbid")
 
     @field_validator("*", mode="after")
     @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("Text must not contain NUL characters.")
+    def _no_control_characters(cls, value: Any) -> Any:
+        if isinstance(value, str) and has_control_characters(value):
+            raise ValueError(f"{CONTROL_MESSAGE}.")
         return value
 
     @field_validator("*", mode="before")

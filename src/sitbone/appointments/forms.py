@@ -18,6 +18,7 @@ from sitbone.appointments.models import (
 from sitbone.appointments.scheduling import CELL_MINUTES, local_instant
 from sitbone.appointments.selectors import parse_slot_token
 from sitbone.clinics.forms import clean_person_name
+from sitbone.web.text import no_control_characters
 
 PHONE = re.compile(r"^\+?[0-9 ()\-]{6,24}$")
 
@@ -228,7 +229,12 @@ class AvailabilityExceptionForm(forms.Form):
     )
     start_time = quarter_hour_time("Start time (optional for whole days of leave)", required=False)
     end_time = quarter_hour_time("End time (optional for whole days of leave)", required=False)
-    note = forms.CharField(label="Note (optional)", max_length=120, required=False)
+    note = forms.CharField(
+        label="Note (optional)",
+        max_length=120,
+        required=False,
+        validators=[no_control_characters],
+    )
 
     def __init__(self, data: Any = None, *, zone: ZoneInfo, today: date, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)

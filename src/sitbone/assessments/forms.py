@@ -15,6 +15,7 @@ from sitbone.assessments.selectors import examination_checklists
 from sitbone.engine.instruments import INSTRUMENTS
 from sitbone.engine.probability import PROVOCATION_TESTS
 from sitbone.engine.screening import SCREEN_ITEMS, SCREEN_PAGES
+from sitbone.web.text import no_control_characters
 
 EARLIEST = dt.date(2000, 1, 1)
 
@@ -108,7 +109,11 @@ class AssessmentForm(forms.Form):
         help_text="Minutes on a firm chair before pain reaches 3/10; 60 if no pain in an hour.",
     )
     notes = forms.CharField(
-        label="Clinical notes", required=False, max_length=4000, widget=forms.Textarea
+        label="Clinical notes",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea,
+        validators=[no_control_characters],
     )
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
@@ -198,9 +203,16 @@ class AdjunctForm(forms.Form):
         required=False,
         max_length=150,
         help_text="E.g. 2,500 impulses at 0.18 mJ/mm², or 3 mL.",
+        validators=[no_control_characters],
     )
     guidance = forms.ChoiceField(label="Image guidance", choices=Guidance.choices, required=False)
-    notes = forms.CharField(label="Notes", required=False, max_length=2000, widget=forms.Textarea)
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+        validators=[no_control_characters],
+    )
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -217,14 +229,13 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Visible to clinic staff only.",
         error_messages={"required": "Write the note before saving it."},
+        validators=[no_control_characters],
     )
 
     def clean_text(self) -> str:
         text = str(self.cleaned_data["text"]).strip()
         if not text:
             raise forms.ValidationError("Write the note before saving it.")
-        if any(not (ch.isprintable() or ch in "\n\r\t") for ch in text):
-            raise forms.ValidationError("The note contains characters that cannot be stored.")
         return text
 
 

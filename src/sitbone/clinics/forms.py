@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 
 from sitbone.patients.models import Irritability, Side
+from sitbone.web.text import no_control_characters
 
 
 def clean_person_name(value: str) -> str:
@@ -29,8 +30,15 @@ class PatientInviteForm(forms.Form):
         max_length=200,
         required=False,
         help_text="What they want to get back to, e.g. running, football, sitting at work.",
+        validators=[no_control_characters],
     )
-    goals = forms.CharField(label="Goals", max_length=2000, required=False, widget=forms.Textarea)
+    goals = forms.CharField(
+        label="Goals",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea,
+        validators=[no_control_characters],
+    )
     irritability = forms.ChoiceField(
         label="How irritable is the tendon now?",
         choices=Irritability.choices,

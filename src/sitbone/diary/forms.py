@@ -13,6 +13,7 @@ from django import forms
 
 from sitbone.diary.models import Activity, Seat
 from sitbone.programmes.models import ProgrammeExercise
+from sitbone.web.text import no_control_characters
 
 PAIN_CHOICES = [(str(value), str(value)) for value in range(11)]
 DAY_CHOICES = (("today", "Today"), ("yesterday", "Yesterday"))
@@ -45,11 +46,6 @@ SEAT_SETUP_ADVICE = (
     "Shift your weight from side to side now and then.",
     "Stand up at least every 30 to 60 minutes.",
 )
-
-
-def no_control_characters(value: str) -> None:
-    if any(not ch.isprintable() and ch not in "\n\r\t" for ch in value):
-        raise forms.ValidationError("Remove special characters such as control codes")
 
 
 def pain_field(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from sitbone.interop.models import ErasureMode
+from sitbone.web.text import no_control_characters
 
 
 class RetentionForm(forms.Form):
@@ -34,6 +35,7 @@ class ErasureDecisionForm(forms.Form):
         max_length=300,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[no_control_characters],
     )
 
     def clean(self) -> dict[str, object]:

@@ -25,6 +25,7 @@ from sitbone.privacy.services import (
     PrivacyRefused,
     emergency_reason_clean,
 )
+from sitbone.web.text import no_control_characters
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -188,6 +189,7 @@ class BreachForm(forms.Form):
             "required": "Describe what happened",
             "max_length": "Keep the description to 4,000 characters or fewer",
         },
+        validators=[no_control_characters],
     )
     data_involved = forms.CharField(
         label="What information was involved",
@@ -198,6 +200,7 @@ class BreachForm(forms.Form):
             "required": "Say what information was involved",
             "max_length": "Keep this to 2,000 characters or fewer",
         },
+        validators=[no_control_characters],
     )
     affected_count = forms.IntegerField(
         label="How many people are affected (if known)",
@@ -232,6 +235,7 @@ class BreachForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"max_length": "Keep the risk assessment to 4,000 characters or fewer"},
+        validators=[no_control_characters],
     )
     notifiable = forms.ChoiceField(
         label="Must it be notified to a regulator and the people affected?",
@@ -265,12 +269,14 @@ class BreachForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"max_length": "Keep the actions to 4,000 characters or fewer"},
+        validators=[no_control_characters],
     )
     change_note = forms.CharField(
         label="What changed, and why",
         max_length=300,
         required=False,
         error_messages={"max_length": "Keep this to 300 characters or fewer"},
+        validators=[no_control_characters],
     )
 
     def __init__(

@@ -13,6 +13,7 @@ from django import forms
 
 from sitbone.engine.thresholds import THRESHOLD_SPECS
 from sitbone.programmes.selectors import exercise_choices, exercise_name
+from sitbone.web.text import no_control_characters
 
 
 class ExerciseRowForm(forms.Form):
@@ -166,12 +167,11 @@ class ReviewForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The patient sees this with your decision.",
+        validators=[no_control_characters],
     )
 
     def clean_note(self) -> str:
         note = str(self.cleaned_data.get("note") or "").strip()
-        if any(not (ch.isprintable() or ch in "\n\r") for ch in note):
-            raise forms.ValidationError("The note contains characters that cannot be stored.")
         return note
 
     def clean(self) -> dict[str, Any]:

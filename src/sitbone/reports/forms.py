@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from sitbone.reports.models import Audience
+from sitbone.web.text import no_control_characters
 
 
 class ProgressReportForm(forms.Form):
@@ -14,12 +15,11 @@ class ProgressReportForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Printed as written at the top of the report: progress, plan, what you need.",
+        validators=[no_control_characters],
     )
 
     def clean_summary(self) -> str:
         text = str(self.cleaned_data["summary"]).strip()
         if not text:
             raise forms.ValidationError("Write a short summary for the report.")
-        if any(not (ch.isprintable() or ch in "\n\r\t") for ch in text):
-            raise forms.ValidationError("The summary contains characters that cannot be printed.")
         return text

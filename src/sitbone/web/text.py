@@ -1,0 +1,23 @@
+"""What every free-text field refuses: control and invisible formatting characters.
+
+A bell, an escape sequence or a right-to-left override typed or pasted into a note can garble a
+printout or a terminal, or make a text read differently from what it holds. Line breaks and
+tabs are what people type, and stay.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+KEPT = "\n\r\t"
+CONTROL_MESSAGE = "Remove special characters such as control codes"
+
+
+def has_control_characters(value: str) -> bool:
+    return any(not ch.isprintable() and ch not in KEPT for ch in value)
+
+
+def no_control_characters(value: str) -> None:
+    """A form field validator: refuses text with control or formatting characters."""
+    if has_control_characters(value):
+        raise ValidationError(CONTROL_MESSAGE)
