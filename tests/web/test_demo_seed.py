@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client, override_settings
@@ -31,6 +34,21 @@ def test_the_demo_clinic_is_seeded_once_with_weeks_of_history(db: None, demo_pas
     assert MorningCheck.objects.filter(patient=sam).count() >= 6
     assert Decision.objects.filter(patient=sam, zone="red").exists()
     assert alex.programmes.count() == 2
+
+
+@pytest.mark.parametrize("weekday", range(7))
+def test_the_story_is_the_same_whatever_weekday_the_demo_is_seeded_on(
+    db: None, demo_password: str, weekday: int
+) -> None:
+    monday = dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC)
+    with time_machine.travel(monday + dt.timedelta(days=weekday), tick=False):
+        call_command("seed_demo", if_empty=True)
+    sam = Patient.objects.get(email="sam@demo.clinic")
+    decisions = Decision.objects.filter(patient=sam).order_by("made_on", "id")
+    zones = list(decisions.values_list("zone", flat=True))
+    assert "red" in zones, zones
+    assert zones[-1] != "red", zones  # the flare settles
+    assert SessionLog.objects.filter(patient__email="alex@demo.clinic").count() >= 14
 
 
 def test_every_demo_user_can_sign_in_and_reaches_their_own_home(

@@ -111,7 +111,7 @@ def _seed() -> None:
         weeks=6,
         stage_plan={0: 1, 21: 2},
         rng=rng,
-        pain=lambda day, total: _settling(day, total, start=(4, 3, 3), end=(2, 1, 1), rng=rng),
+        pain=lambda day, total, _: _settling(day, total, start=(4, 3, 3), end=(2, 1, 1), rng=rng),
     )
     _measures(alex, physio, today, weeks=6, start_visa=48, end_visa=67, start_lefs=58, end_lefs=69)
 
@@ -132,7 +132,7 @@ def _seed() -> None:
         weeks=3,
         stage_plan={0: 1},
         rng=rng,
-        pain=lambda day, total: _flare(day, total, rng=rng),
+        pain=lambda _day, _total, session: _flare(session, rng=rng),
     )
     _measures(sam, physio, today, weeks=3, start_visa=39, end_visa=41, start_lefs=51, end_lefs=52)
 
@@ -210,11 +210,13 @@ def _settling(
     return tuple(max(0, min(10, v)) for v in values)  # type: ignore[return-value]
 
 
-def _flare(day: int, total: int, *, rng: random.Random) -> tuple[int, int, int]:
-    """Amber start, a flare (red) in the second week after a long car journey, then settling."""
-    if 8 <= day <= 11:
-        return (6, 6, 5) if day < 10 else (5, 4, 4)
-    base = (4, 3, 3) if day < 8 else (3, 3, 2)
+def _flare(session: int, *, rng: random.Random) -> tuple[int, int, int]:
+    """Amber start, a flare (red) at the fourth and fifth sessions after a long car journey,
+    then settling. Counted in sessions, not days, so the story is the same whatever weekday
+    the demo is seeded on."""
+    if 4 <= session <= 6:
+        return (6, 6, 5) if session < 6 else (5, 4, 4)
+    base = (4, 3, 3) if session < 4 else (3, 3, 2)
     return tuple(max(0, v + rng.choice((-1, 0, 0))) for v in base)  # type: ignore[return-value]
 
 
@@ -226,11 +228,15 @@ def _story(
     weeks: int,
     stage_plan: dict[int, int],
     rng: random.Random,
-    pain: Callable[[int, int], tuple[int, int, int]],
+    pain: Callable[[int, int, int], tuple[int, int, int]],
 ) -> None:
-    """Sessions on three days a week, a morning check after each, a decision after each."""
+    """Sessions on three days a week, a morning check after each, a decision after each.
+
+    `pain(day, total, session)` gives the pains of the session on day `day` of `total`, the
+    `session`-th of the story (from 1)."""
     start = today - timedelta(weeks=weeks)
     total = (today - start).days
+    sessions = 0
     for offset in range(total):
         day = start + timedelta(days=offset)
         if offset in stage_plan:
@@ -248,7 +254,8 @@ def _story(
             programme.refresh_from_db()
         if day.weekday() not in (0, 2, 4) or rng.random() < 0.08:
             continue
-        during, after, morning = pain(offset, total)
+        sessions += 1
+        during, after, morning = pain(offset, total, sessions)
         _session(patient, programme, day, during, after)
         if day + timedelta(days=1) < today or rng.random() < 0.5:
             MorningCheck.objects.create(
