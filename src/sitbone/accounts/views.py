@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from sitbone.accounts.backends import SIGN_IN_BACKEND
 from sitbone.accounts.forms import InvitationAcceptForm
 from sitbone.clinics.services import invitation_accept, invitation_by_token
 from sitbone.privacy.forms import terms_of_care_field
@@ -43,7 +44,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         except ValueError as error:
             form.add_error(None, str(error))
         else:
-            login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+            login(request, user, backend=SIGN_IN_BACKEND)
             return redirect("web:home")
     status = 400 if request.method == "POST" else 200
     return render(

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
-from django.db.models import Model, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -146,6 +147,29 @@ def own_patient_record(actor: Any) -> Patient | None:
 
 def _patient_of(actor: Any) -> Patient | None:
     return Patient.objects.select_related("clinic").filter(user=actor).first()
+
+
+def signed_in_user(user_id: int | str) -> User | None:
+    """The user a session names, loaded with their own patient record and with whether they
+    belong to any clinic's staff, in one query.
+
+    Every signed-in request asks both (the session timeout and the staff two-factor check ask
+    for the staff context, every patient form post for the patient record), so a patient's
+    request needs no query of its own for either, and staff only the membership query.
+    """
+    user: Any = (
+        get_user_model()
+        ._default_manager.select_related("patient__clinic")
+        .annotate(sitbone_is_member=Exists(Membership.objects.filter(user=OuterRef("pk"))))
+        .filter(pk=user_id)
+        .first()
+    )
+    if user is None:
+        return None
+    user._sitbone_own_patient = getattr(user, "patient", None)  # see _once_per_request
+    if not user.sitbone_is_member:
+        user._sitbone_staff_context = None
+    return user  # type: ignore[no-any-return]
 
 
 def patients_visible_to(actor: Any) -> QuerySet[Patient]:

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sitbone.accounts.backends import SIGN_IN_BACKEND
 from sitbone.engine.screening import screen
 from sitbone.privacy.forms import terms_of_care_field
 from sitbone.privacy.models import ConsentSource
@@ -206,5 +207,5 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         messages.info(request, "Your email address is already confirmed. Sign in to continue.")
         return redirect("account_login")
     request.session.pop(SENT_TO, None)
-    login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    login(request, user, backend=SIGN_IN_BACKEND)
     return HttpResponseRedirect(reverse("patients:home") + "?welcome=1")

@@ -136,7 +136,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "sitbone.accounts.backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "sitbone.accounts.hashers.OwaspArgon2Hasher",
