@@ -250,3 +250,25 @@ def test_the_docs_page_is_for_staff_and_needs_no_cdn(world: World) -> None:
     scripts = [part for part in html.split("<script")[1:]]
     assert all("src=" in s.split(">")[0] and 'nonce="' in s.split(">")[0] for s in scripts)
     assert "script-src" in response["Content-Security-Policy"]
+
+
+def test_response_shapes_check_plain_values_in_pydantic_alone() -> None:
+    """A response shape built on django-ninja's Schema wraps every object of a page (a session
+    and each of its exercises) in an attribute reader before checking it; on a page of 50
+    sessions that cost more than reading the rows. The presenters hand over plain values, so
+    every shape is a plain pydantic model (sitbone.api.schemas.Out)."""
+    from ninja import Schema
+
+    from sitbone.api import schemas
+
+    shapes = [
+        shape
+        for shape in vars(schemas).values()
+        if isinstance(shape, type)
+        and shape.__module__ == schemas.__name__
+        and shape.__name__.endswith("Out")
+        and shape is not schemas.Out
+    ]
+    assert len(shapes) > 20
+    assert [s.__name__ for s in shapes if not issubclass(s, schemas.Out)] == []
+    assert [s.__name__ for s in shapes if issubclass(s, Schema)] == []

@@ -11,7 +11,7 @@ import uuid
 from typing import Any, get_args
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from sitbone.web.text import CONTROL_MESSAGE, has_control_characters
 
@@ -43,23 +43,32 @@ class StrictIn(Schema):
         return value
 
 
+class Out(BaseModel):
+    """A response shape. The presenters (sitbone.api.presenters) hand over plain values, which
+    pydantic checks in its compiled core; django-ninja's own Schema would first wrap every
+    object of a page (a session and each of its exercises) in an attribute reader, which cost
+    more than reading the rows."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
 # Who is calling
 
 
-class ClinicRefOut(Schema):
+class ClinicRefOut(Out):
     id: uuid.UUID
     name: str
     time_zone: str
 
 
-class TokenInfoOut(Schema):
+class TokenInfoOut(Out):
     id: uuid.UUID
     name: str
     prefix: str
     expires_at: dt.datetime
 
 
-class MeOut(Schema):
+class MeOut(Out):
     kind: str = Field(description="`token`, `staff` or `patient`.")
     scopes: list[str]
     clinic: ClinicRefOut
@@ -70,7 +79,7 @@ class MeOut(Schema):
 # Patients
 
 
-class PatientOut(Schema):
+class PatientOut(Out):
     id: uuid.UUID
     clinic_id: uuid.UUID
     full_name: str
@@ -87,7 +96,7 @@ class PatientOut(Schema):
     discharged_on: dt.date | None
 
 
-class PatientPageOut(Schema):
+class PatientPageOut(Out):
     items: list[PatientOut]
     next_cursor: str | None
 
@@ -95,7 +104,7 @@ class PatientPageOut(Schema):
 # Programmes
 
 
-class ProgrammeExerciseOut(Schema):
+class ProgrammeExerciseOut(Out):
     exercise_id: str
     name: str
     order: int
@@ -106,7 +115,7 @@ class ProgrammeExerciseOut(Schema):
     rest_seconds: int
 
 
-class ProgrammeOut(Schema):
+class ProgrammeOut(Out):
     id: uuid.UUID
     patient_id: uuid.UUID
     version: int
@@ -118,7 +127,7 @@ class ProgrammeOut(Schema):
     exercises: list[ProgrammeExerciseOut]
 
 
-class ProgrammePageOut(Schema):
+class ProgrammePageOut(Out):
     items: list[ProgrammeOut]
     next_cursor: str | None
 
@@ -135,7 +144,7 @@ class SessionEntryIn(StrictIn):
     pain_during: int = Field(ge=0, le=10)
 
 
-class SessionEntryOut(Schema):
+class SessionEntryOut(Out):
     exercise_id: str
     sets_done: int
     reps: int | None
@@ -153,7 +162,7 @@ class SessionLogCreateIn(StrictIn):
     entries: list[SessionEntryIn] = Field(default_factory=list, max_length=40)
 
 
-class SessionLogOut(Schema):
+class SessionLogOut(Out):
     id: uuid.UUID
     patient_id: uuid.UUID
     programme_id: uuid.UUID
@@ -166,7 +175,7 @@ class SessionLogOut(Schema):
     created_at: dt.datetime
 
 
-class SessionLogPageOut(Schema):
+class SessionLogPageOut(Out):
     items: list[SessionLogOut]
     next_cursor: str | None
 
@@ -187,7 +196,7 @@ class MorningCheckCreateIn(StrictIn):
     )
 
 
-class MorningCheckOut(Schema):
+class MorningCheckOut(Out):
     id: uuid.UUID
     patient_id: uuid.UUID
     checked_on: dt.date
@@ -197,7 +206,7 @@ class MorningCheckOut(Schema):
     created_at: dt.datetime
 
 
-class MorningCheckPageOut(Schema):
+class MorningCheckPageOut(Out):
     items: list[MorningCheckOut]
     next_cursor: str | None
 
@@ -218,7 +227,7 @@ class MeasureCreateIn(StrictIn):
     )
 
 
-class MeasureOut(Schema):
+class MeasureOut(Out):
     id: uuid.UUID
     patient_id: uuid.UUID
     instrument: str
@@ -228,12 +237,12 @@ class MeasureOut(Schema):
     created_at: dt.datetime
 
 
-class MeasureCreatedOut(Schema):
+class MeasureCreatedOut(Out):
     measure: MeasureOut
     score: dict[str, Any] = Field(description="The engine's scoring, with change from before.")
 
 
-class MeasurePageOut(Schema):
+class MeasurePageOut(Out):
     items: list[MeasureOut]
     next_cursor: str | None
 
@@ -241,12 +250,12 @@ class MeasurePageOut(Schema):
 # Decisions
 
 
-class ReasonOut(Schema):
+class ReasonOut(Out):
     rule: str
     text: str
 
 
-class DecisionOut(Schema):
+class DecisionOut(Out):
     id: uuid.UUID
     patient_id: uuid.UUID
     made_on: dt.date
@@ -262,7 +271,7 @@ class DecisionOut(Schema):
     created_at: dt.datetime
 
 
-class DecisionPageOut(Schema):
+class DecisionPageOut(Out):
     items: list[DecisionOut]
     next_cursor: str | None
 
@@ -270,7 +279,7 @@ class DecisionPageOut(Schema):
 # Assessments (when the assessments app is installed)
 
 
-class AssessmentOut(Schema):
+class AssessmentOut(Out):
     id: uuid.UUID
     patient_id: uuid.UUID
     assessed_on: dt.date
@@ -304,7 +313,7 @@ class AssessmentOut(Schema):
     created_at: dt.datetime
 
 
-class AssessmentPageOut(Schema):
+class AssessmentPageOut(Out):
     items: list[AssessmentOut]
     next_cursor: str | None
 
@@ -312,7 +321,7 @@ class AssessmentPageOut(Schema):
 # Appointments (when the appointments app is installed)
 
 
-class AppointmentOut(Schema):
+class AppointmentOut(Out):
     id: uuid.UUID
     patient_id: uuid.UUID
     clinician_id: uuid.UUID
@@ -324,6 +333,6 @@ class AppointmentOut(Schema):
     created_at: dt.datetime
 
 
-class AppointmentPageOut(Schema):
+class AppointmentPageOut(Out):
     items: list[AppointmentOut]
     next_cursor: str | None
