@@ -129,10 +129,17 @@ class WeekAdherence:
     planned: int
 
 
-def weekly_adherence(*, patient: Patient, today: dt.date, weeks: int = 8) -> list[WeekAdherence]:
+def programme_versions(*, patient: Patient) -> list[Programme]:
+    """Every version of the patient's programme, oldest first."""
+    return list(Programme.objects.filter(patient=patient).order_by("version"))
+
+
+def weekly_adherence(
+    *, patient: Patient, programmes: list[Programme], today: dt.date, weeks: int = 8
+) -> list[WeekAdherence]:
     """Sessions logged per ISO week against the programme's sessions per week in force then,
-    oldest first, for weeks since the first programme (at most `weeks`)."""
-    programmes = list(Programme.objects.filter(patient=patient).order_by("version"))
+    oldest first, for weeks since the first programme (at most `weeks`). `programmes` are the
+    patient's programme versions, oldest first (`programme_versions`)."""
     if not programmes:
         return []
     this_monday = today - dt.timedelta(days=today.weekday())

@@ -16,7 +16,12 @@ from typing import Any
 
 from django.utils.safestring import SafeString
 
-from sitbone.diary.selectors import mornings_between, sessions_between, weekly_adherence
+from sitbone.diary.selectors import (
+    mornings_between,
+    programme_versions,
+    sessions_between,
+    weekly_adherence,
+)
 from sitbone.engine.errors import EngineInputError
 from sitbone.engine.thresholds import Thresholds
 from sitbone.measures.models import MeasureResult
@@ -127,13 +132,16 @@ def _pain_chart(patient: Patient, today: dt.date, bands: Thresholds) -> Chart | 
 
 
 def _measure_chart(
-    patient: Patient, instrument: str, name: str, low: int, high: int, today: dt.date
+    patient: Patient,
+    results: list[MeasureResult],
+    *,
+    instrument: str,
+    name: str,
+    low: int,
+    high: int,
+    today: dt.date,
 ) -> Chart | None:
-    results = list(
-        MeasureResult.objects.filter(patient=patient, instrument=instrument).order_by(
-            "taken_on", "id"
-        )
-    )
+    """`results` are the patient's results of `instrument`, oldest first."""
     if not results:
         return None
     points = [(r.taken_on, r.total) for r in results]
@@ -186,8 +194,8 @@ def change_summary(
     return text
 
 
-def _adherence_chart(patient: Patient, today: dt.date) -> Chart | None:
-    weeks = weekly_adherence(patient=patient, today=today)
+def _adherence_chart(patient: Patient, programmes: list[Programme], today: dt.date) -> Chart | None:
+    weeks = weekly_adherence(patient=patient, programmes=programmes, today=today)
     if not weeks:
         return None
     rows = [(f"{w.week_start.day} {w.week_start:%b}", w.done, w.planned) for w in weeks]
@@ -207,11 +215,11 @@ def _adherence_chart(patient: Patient, today: dt.date) -> Chart | None:
     return Chart(svg, summary, ("Week starting", "Done", "Planned"), rows)
 
 
-def stage_timeline(*, patient: Patient) -> list[StageStep]:
-    """Each stage change in the programme history, oldest first."""
+def stage_timeline(*, patient: Patient, programmes: list[Programme]) -> list[StageStep]:
+    """Each stage change in the programme history (`programmes`, oldest first)."""
     zone = zoneinfo.ZoneInfo(patient.clinic.time_zone)
     steps: list[StageStep] = []
-    for programme in Programme.objects.filter(patient=patient).order_by("version"):
+    for programme in programmes:
         if steps and steps[-1].stage == programme.stage:
             continue
         since = programme.created_at.astimezone(zone).date()
@@ -224,11 +232,27 @@ def progress_overview(*, patient: Patient, today: dt.date) -> Progress:
         bands = Thresholds.from_mapping(engine_thresholds(patient))
     except EngineInputError:
         bands = Thresholds()
+    programmes = programme_versions(patient=patient)
+    results: dict[str, list[MeasureResult]] = {"visa_h": [], "lefs": []}
+    for result in MeasureResult.objects.filter(
+        patient=patient, instrument__in=list(results)
+    ).order_by("taken_on", "id"):
+        results[result.instrument].append(result)
     return Progress(
         pain=_pain_chart(patient, today, bands),
-        visa_h=_measure_chart(patient, "visa_h", "VISA-H", 0, 100, today),
-        lefs=_measure_chart(patient, "lefs", "LEFS", 0, 80, today),
-        adherence=_adherence_chart(patient, today),
-        stages=stage_timeline(patient=patient),
+        visa_h=_measure_chart(
+            patient,
+            results["visa_h"],
+            instrument="visa_h",
+            name="VISA-H",
+            low=0,
+            high=100,
+            today=today,
+        ),
+        lefs=_measure_chart(
+            patient, results["lefs"], instrument="lefs", name="LEFS", low=0, high=80, today=today
+        ),
+        adherence=_adherence_chart(patient, programmes, today),
+        stages=stage_timeline(patient=patient, programmes=programmes),
         bands=bands,
     )
