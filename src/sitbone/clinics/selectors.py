@@ -464,11 +464,6 @@ def patient_workspace(*, actor: User, patient: Patient) -> Workspace:
 
     today = clinic_today(patient.clinic)
     since = today - dt.timedelta(days=TIMELINE_DAYS)
-    programme = (
-        Programme.objects.filter(patient=patient, is_current=True)
-        .prefetch_related("exercises")
-        .first()
-    )
     decisions = list(
         Decision.objects.filter(patient=patient, made_on__gte=since)
         .select_related("reviewed_by")
@@ -485,6 +480,7 @@ def patient_workspace(*, actor: User, patient: Patient) -> Workspace:
     versions = list(
         Programme.objects.filter(patient=patient).select_related("created_by").order_by("-version")
     )
+    programme = next((v for v in versions if v.is_current), None)
     notes = list(
         ClinicalNote.objects.filter(patient=patient)
         .select_related("author")
