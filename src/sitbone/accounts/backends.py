@@ -8,9 +8,6 @@ from allauth.account.auth_backends import AuthenticationBackend as AllauthBacken
 
 from sitbone.clinics.access import signed_in_user
 
-SIGN_IN_BACKEND = "sitbone.accounts.backends.AuthenticationBackend"
-"""The path sessions record for a sign-in (settings.AUTHENTICATION_BACKENDS lists it)."""
-
 
 class AuthenticationBackend(AllauthBackend):  # type: ignore[misc]
     """Signs in by email and password as allauth does; each request's user comes with their
@@ -19,3 +16,7 @@ class AuthenticationBackend(AllauthBackend):  # type: ignore[misc]
     def get_user(self, user_id: Any) -> Any:
         user = signed_in_user(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+SIGN_IN_BACKEND = f"{__name__}.{AuthenticationBackend.__qualname__}"
+"""The path sessions record for a sign-in (settings.AUTHENTICATION_BACKENDS lists it)."""

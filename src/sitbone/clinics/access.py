@@ -52,7 +52,7 @@ def staff_context(actor: Any) -> StaffContext | None:
     """The actor's clinic membership, or None for anyone who is not clinic staff."""
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return None
-    context: StaffContext | None = _once_per_request(actor, "_sitbone_staff_context", _membership)
+    context: StaffContext | None = _once_per_request(actor, _STAFF_CONTEXT, _membership)
     return context
 
 
@@ -69,6 +69,8 @@ def _membership(actor: Any) -> StaffContext | None:
 
 
 _NOT_LOOKED_UP = object()
+_STAFF_CONTEXT = "_sitbone_staff_context"
+_OWN_PATIENT = "_sitbone_own_patient"
 
 
 def _once_per_request(actor: Any, name: str, load: Callable[[Any], Any]) -> Any:
@@ -141,7 +143,7 @@ def own_patient_record(actor: Any) -> Patient | None:
     """The actor's own patient record, or None."""
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return None
-    patient: Patient | None = _once_per_request(actor, "_sitbone_own_patient", _patient_of)
+    patient: Patient | None = _once_per_request(actor, _OWN_PATIENT, _patient_of)
     return patient
 
 
@@ -166,9 +168,9 @@ def signed_in_user(user_id: int | str) -> User | None:
     )
     if user is None:
         return None
-    user._sitbone_own_patient = getattr(user, "patient", None)  # see _once_per_request
+    setattr(user, _OWN_PATIENT, getattr(user, "patient", None))  # see _once_per_request
     if not user.sitbone_is_member:
-        user._sitbone_staff_context = None
+        setattr(user, _STAFF_CONTEXT, None)
     return user  # type: ignore[no-any-return]
 
 

@@ -129,17 +129,12 @@ class WeekAdherence:
     planned: int
 
 
-def programme_versions(*, patient: Patient) -> list[Programme]:
-    """Every version of the patient's programme, oldest first."""
-    return list(Programme.objects.filter(patient=patient).order_by("version"))
-
-
 def weekly_adherence(
     *, patient: Patient, programmes: list[Programme], today: dt.date, weeks: int = 8
 ) -> list[WeekAdherence]:
     """Sessions logged per ISO week against the programme's sessions per week in force then,
     oldest first, for weeks since the first programme (at most `weeks`). `programmes` are the
-    patient's programme versions, oldest first (`programme_versions`)."""
+    patient's programme versions, oldest first."""
     if not programmes:
         return []
     this_monday = today - dt.timedelta(days=today.weekday())

@@ -16,12 +16,7 @@ from typing import Any
 
 from django.utils.safestring import SafeString
 
-from sitbone.diary.selectors import (
-    mornings_between,
-    programme_versions,
-    sessions_between,
-    weekly_adherence,
-)
+from sitbone.diary.selectors import mornings_between, sessions_between, weekly_adherence
 from sitbone.engine.errors import EngineInputError
 from sitbone.engine.thresholds import Thresholds
 from sitbone.measures.models import MeasureResult
@@ -132,16 +127,9 @@ def _pain_chart(patient: Patient, today: dt.date, bands: Thresholds) -> Chart | 
 
 
 def _measure_chart(
-    patient: Patient,
-    results: list[MeasureResult],
-    *,
-    instrument: str,
-    name: str,
-    low: int,
-    high: int,
-    today: dt.date,
+    patient: Patient, results: list[MeasureResult], name: str, low: int, high: int, today: dt.date
 ) -> Chart | None:
-    """`results` are the patient's results of `instrument`, oldest first."""
+    """`results` are the patient's results of one questionnaire, oldest first."""
     if not results:
         return None
     points = [(r.taken_on, r.total) for r in results]
@@ -150,7 +138,7 @@ def _measure_chart(
         summary = change_summary(patient=patient, first=results[0], last=results[-1], name=name)
     step = 20 if high == 100 else 20 if high == 80 else 5
     svg = line_chart(
-        chart_id=f"{instrument}-chart",
+        chart_id=f"{results[0].instrument}-chart",
         title=f"{name} score over time, {low} to {high} (higher is better)",
         desc=summary,
         series=[Series(name, points, "series-score")],
@@ -232,7 +220,7 @@ def progress_overview(*, patient: Patient, today: dt.date) -> Progress:
         bands = Thresholds.from_mapping(engine_thresholds(patient))
     except EngineInputError:
         bands = Thresholds()
-    programmes = programme_versions(patient=patient)
+    programmes = list(Programme.objects.filter(patient=patient).order_by("version"))
     results: dict[str, list[MeasureResult]] = {"visa_h": [], "lefs": []}
     for result in MeasureResult.objects.filter(
         patient=patient, instrument__in=list(results)
@@ -240,18 +228,8 @@ def progress_overview(*, patient: Patient, today: dt.date) -> Progress:
         results[result.instrument].append(result)
     return Progress(
         pain=_pain_chart(patient, today, bands),
-        visa_h=_measure_chart(
-            patient,
-            results["visa_h"],
-            instrument="visa_h",
-            name="VISA-H",
-            low=0,
-            high=100,
-            today=today,
-        ),
-        lefs=_measure_chart(
-            patient, results["lefs"], instrument="lefs", name="LEFS", low=0, high=80, today=today
-        ),
+        visa_h=_measure_chart(patient, results["visa_h"], "VISA-H", 0, 100, today),
+        lefs=_measure_chart(patient, results["lefs"], "LEFS", 0, 80, today),
         adherence=_adherence_chart(patient, programmes, today),
         stages=stage_timeline(patient=patient, programmes=programmes),
         bands=bands,
