@@ -12,7 +12,7 @@ from django.urls import reverse
 from sitbone.appointments.selectors import (
     booking_suggestion,
     next_appointment,
-    next_appointment_starts,
+    next_booked_start,
 )
 from sitbone.clinics.access import AccessDenied
 from sitbone.measures.models import MeasureResult
@@ -120,15 +120,21 @@ def test_next_appointments_for_a_list_come_in_one_query(
     later = book(hours, starts_at=local(hours.clinic, thu, time(10)))
     first = book(hours, starts_at=local(hours.clinic, wed, time(10)))
     other = book(hours, starts_at=local(hours.clinic, wed, time(11)), patient=hours.other_patient)
-    patients = Patient.objects.filter(clinic=hours.clinic)
-    with django_assert_num_queries(2):  # the actor's membership, then the appointments
-        found = next_appointment_starts(actor=hours.clinician, patients=patients)
+
+    def next_starts(actor: Any) -> dict[int, Any]:
+        patients = Patient.objects.filter(clinic=hours.clinic).annotate(
+            next_at=next_booked_start(actor=actor)
+        )
+        return {p.pk: p.next_at for p in patients}
+
+    with django_assert_num_queries(2):  # the actor's membership, then the patients
+        found = next_starts(hours.clinician)
     assert found == {hours.patient.pk: first.starts_at, hours.other_patient.pk: other.starts_at}
     assert later.starts_at not in found.values()
-    as_list = list(patients)
     with django_assert_num_queries(1):  # the membership is cached on the actor now
-        next_appointment_starts(actor=hours.clinician, patients=as_list)
-    assert next_appointment_starts(actor=hours.other_clinic_clinician, patients=patients) == {}
+        next_starts(hours.clinician)
+    # Staff of another clinic see none of these appointments against the same patients.
+    assert set(next_starts(hours.other_clinic_clinician).values()) == {None}
     # One patient's next appointment comes whole, with its clinician, for the workspace.
     assert next_appointment(actor=hours.clinician, patient=hours.patient) == first
     assert next_appointment(actor=hours.other_clinic_clinician, patient=hours.patient) is None

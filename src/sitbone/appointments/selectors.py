@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -321,39 +321,31 @@ def appointment_for_actor(
     )
 
 
-def _upcoming_booked(*, actor: User, ids: Any) -> QuerySet[Appointment]:
-    """Booked appointments still to come for the patients ``ids`` that the actor may see,
-    soonest first (the patient-and-time index finds them); ties go to the older booking."""
+def _upcoming_booked(*, actor: User) -> QuerySet[Appointment]:
+    """Booked appointments still to come that the actor may see, soonest first (the
+    patient-and-time index finds a patient's); ties go to the older booking."""
     return (
-        Appointment.objects.filter(
-            patient__in=ids, status=AppointmentStatus.BOOKED, starts_at__gte=timezone.now()
-        )
+        Appointment.objects.filter(status=AppointmentStatus.BOOKED, starts_at__gte=timezone.now())
         .filter(patient__in=patients_visible_to(actor).values("pk"))
         .order_by("starts_at", "id")
     )
 
 
-def next_appointment_starts(
-    *, actor: User, patients: QuerySet[Patient] | Iterable[Patient]
-) -> dict[int, datetime]:
-    """When each patient's next booked appointment starts, in one query (for the triage list).
+def next_booked_start(*, actor: User) -> Subquery:
+    """When the outer query's patient's next booked appointment starts, as a subquery on its
+    ``pk`` (for the triage list, which reads it with each row of a caseload of hundreds).
 
-    The first upcoming appointment seen for a patient is theirs. Only the patient and the time
-    are read: the list shows no more, and a caseload of 200 has that many appointments to skim.
+    Only appointments the actor may see count, soonest first, as `next_appointment` orders them.
     """
-    ids: Any = patients.values("pk") if isinstance(patients, QuerySet) else [p.pk for p in patients]
-    found: dict[int, datetime] = {}
-    for patient_id, starts_at in _upcoming_booked(actor=actor, ids=ids).values_list(
-        "patient_id", "starts_at"
-    ):
-        found.setdefault(patient_id, starts_at)
-    return found
+    upcoming = _upcoming_booked(actor=actor).filter(patient=OuterRef("pk"))
+    return Subquery(upcoming.values("starts_at")[:1])
 
 
 def next_appointment(*, actor: User, patient: Patient) -> Appointment | None:
     """The patient's next booked appointment with its clinician (for the patient workspace)."""
     return (
-        _upcoming_booked(actor=actor, ids=[patient.pk])
+        _upcoming_booked(actor=actor)
+        .filter(patient=patient)
         .select_related("clinician", "appointment_type")
         .first()
     )

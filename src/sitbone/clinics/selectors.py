@@ -12,7 +12,17 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import AppRegistryNotReady
-from django.db.models import JSONField, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    DateTimeField,
+    JSONField,
+    OuterRef,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from sitbone.clinics.access import caseload_for, require_staff
@@ -51,10 +61,10 @@ def clinic_today(clinic: Clinic) -> dt.date:
 #
 # Who needs the clinician today, most urgent first. Every signal comes from data the engine has
 # already judged (decision zones and reasons, pending stage changes) or from plain counts against
-# what was prescribed; nothing here re-applies a clinical rule. The list is built in a fixed number
-# of queries whatever the caseload: one for the patients with their latest decision, pending
-# proposal, programme and last VISA-H as subqueries, one for recent sessions, one for recent
-# morning checks, and one for upcoming appointments when that app is installed.
+# what was prescribed; nothing here re-applies a clinical rule. The list is one query whatever the
+# caseload: the patients with, as subqueries, their latest decision, pending proposal, programme,
+# last VISA-H, the days of the last week with a session or a morning check, and their next
+# appointment when that app is installed.
 
 
 def _appointments_feature() -> Any:
@@ -151,10 +161,31 @@ _TRIAGE_SUMMARY = (
     "t_visa_h_on",
     "t_last_session_on",
     "t_first_programme_at",
+    "t_session_days",
+    "t_morning_days",
+    "t_next_appointment_at",
 )
 
 
-def _triage_patients(caseload: QuerySet[Patient]) -> QuerySet[Patient, Any]:
+def _days_since(model: type[SessionLog | MorningCheck], field: str, since: dt.date) -> Subquery:
+    """The outer patient's days on or after ``since`` with a row of ``model``, as one string of
+    ISO dates (a caseload's last week is a thousand rows; one string a patient is cheaper)."""
+    days = (
+        model.objects.filter(patient=OuterRef("pk"), **{f"{field}__gte": since})
+        .order_by()
+        .values("patient")
+        .annotate(days=StringAgg(Cast(field, TextField()), delimiter=Value(",")))
+    )
+    return Subquery(days.values("days"))
+
+
+def _iso_days(joined: str | None) -> list[dt.date]:
+    return [dt.date.fromisoformat(day) for day in joined.split(",")] if joined else []
+
+
+def _triage_patients(
+    caseload: QuerySet[Patient], *, since: dt.date, next_appointment: Subquery | None
+) -> QuerySet[Patient, Any]:
     """One row per patient: `TriagePatient`'s fields, then what the reasons are made of."""
     latest = Decision.objects.filter(patient=OuterRef("pk")).order_by("-made_on", "-id")
     pending = Decision.objects.filter(patient=OuterRef("pk"), approval=Approval.PENDING).order_by(
@@ -178,6 +209,9 @@ def _triage_patients(caseload: QuerySet[Patient]) -> QuerySet[Patient, Any]:
             t_visa_h_on=Subquery(visa_h.values("taken_on")[:1]),
             t_last_session_on=Subquery(last_session.values("performed_on")[:1]),
             t_first_programme_at=Subquery(first_programme.values("created_at")[:1]),
+            t_session_days=_days_since(SessionLog, "performed_on", since),
+            t_morning_days=_days_since(MorningCheck, "checked_on", since),
+            t_next_appointment_at=next_appointment or Value(None, DateTimeField()),
         )
         .order_by("full_name")
         .values_list(*(f.name for f in fields(TriagePatient)), *_TRIAGE_SUMMARY, named=True)
@@ -199,7 +233,6 @@ def _reasons_for(
     today: dt.date,
     sessions: list[dt.date],
     mornings: set[dt.date],
-    appointment_at: dt.datetime | None,
     zone_info: zoneinfo.ZoneInfo,
 ) -> list[TriageReason]:
     reasons: list[TriageReason] = []
@@ -245,8 +278,8 @@ def _reasons_for(
         reasons.append(TriageReason(Need.DUE, "No VISA-H recorded yet"))
     elif (today - last_visa).days >= QUESTIONNAIRE_DUE_DAYS:
         reasons.append(TriageReason(Need.DUE, f"VISA-H due (last {last_visa:%-d %b})"))
-    if appointment_at is not None:
-        starts = timezone.localtime(appointment_at, zone_info)
+    if patient.t_next_appointment_at is not None:
+        starts = timezone.localtime(patient.t_next_appointment_at, zone_info)
         if (starts.date() - today).days <= APPOINTMENT_SOON_DAYS:
             reasons.append(TriageReason(Need.APPOINTMENT, f"Appointment {starts:%a %-d %b %H:%M}"))
     return reasons
@@ -258,24 +291,15 @@ def patient_list_for_triage(*, actor: User, show: str = "all") -> Triage:
     today = clinic_today(staff.clinic)
     zone_info = zoneinfo.ZoneInfo(staff.clinic.time_zone)
     caseload = caseload_for(actor).filter(discharged_on__isnull=True)
-    patients = list(_triage_patients(caseload))
+    next_appointment = (
+        appointment_selectors.next_booked_start(actor=actor)
+        if appointment_selectors is not None
+        else None
+    )
     since = today - dt.timedelta(days=CHECK_IN_WINDOW_DAYS + 1)
-    sessions: dict[int, list[dt.date]] = defaultdict(list)
-    for patient_id, day in SessionLog.objects.filter(
-        patient__in=caseload.values("pk"), performed_on__gte=since
-    ).values_list("patient_id", "performed_on"):
-        sessions[patient_id].append(day)
-    mornings: dict[int, set[dt.date]] = defaultdict(set)
-    for patient_id, day in MorningCheck.objects.filter(
-        patient__in=caseload.values("pk"), checked_on__gte=since
-    ).values_list("patient_id", "checked_on"):
-        mornings[patient_id].add(day)
-    appointments: dict[int, dt.datetime] = {}
-    if appointment_selectors is not None:
-        appointments = appointment_selectors.next_appointment_starts(actor=actor, patients=caseload)
     shown_fields = len(fields(TriagePatient))
     rows = []
-    for patient in patients:
+    for patient in _triage_patients(caseload, since=since, next_appointment=next_appointment):
         rows.append(
             TriageRow(
                 patient=TriagePatient(*patient[:shown_fields]),
@@ -283,16 +307,15 @@ def patient_list_for_triage(*, actor: User, show: str = "all") -> Triage:
                     _reasons_for(
                         patient,
                         today=today,
-                        sessions=sessions.get(patient.pk, []),
-                        mornings=mornings.get(patient.pk, set()),
-                        appointment_at=appointments.get(patient.pk),
+                        sessions=_iso_days(patient.t_session_days),
+                        mornings=set(_iso_days(patient.t_morning_days)),
                         zone_info=zone_info,
                     )
                 ),
                 zone=patient.t_zone,
                 last_session_on=patient.t_last_session_on,
                 pending_decision_id=patient.t_pending_id,
-                next_appointment_at=appointments.get(patient.pk),
+                next_appointment_at=patient.t_next_appointment_at,
             )
         )
     rows.sort(key=lambda row: row.sort_key)
