@@ -67,6 +67,25 @@ def test_the_page_shows_stage_decisions_adherence_measures_notes_and_a_timeline(
     assert "Next-morning load-test pain" in text
 
 
+def test_the_timeline_folds_older_entries_and_shortens_long_text(world: World) -> None:
+    today = clinic_today(world.patient)
+    programme_for(world.patient, per_week=3)
+    for days_ago in range(1, 31):
+        session_for(world.patient, today - dt.timedelta(days=days_ago), during=2, morning=1)
+    long_note = "Sits on a wedge cushion at work. " * 10  # 330 characters
+    note_create(actor=world.clinician, patient=world.patient, text=long_note.strip())
+
+    text = page_for(world)
+
+    timeline = text[text.index('id="h-timeline"') :]
+    newest, older = timeline.split("<summary>Older entries (", 1)
+    assert newest.count('class="timeline-entry') == 25
+    assert older.startswith("7)") and older.count('class="timeline-entry') == 7
+    assert older.index("</details>") > older.rindex('class="timeline-entry')
+    shown = newest[newest.index("Sits on a wedge") :].split("</span>", 1)[0]
+    assert shown.endswith("…") and len(shown) == 220
+
+
 def test_the_audit_view_shows_who_on_staff_opened_the_record_and_when(world: World) -> None:
     page_for(world, world.admin)
     page_for(world, world.clinician)

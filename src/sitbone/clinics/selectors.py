@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 import zoneinfo
 from collections import defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -477,6 +477,16 @@ class Workspace:
 ADHERENCE_WEEKS = 4
 TIMELINE_DAYS = 120
 TIMELINE_LIMIT = 120
+TIMELINE_DETAIL_CHARS = 220
+"""A timeline entry shows this much of a long note or reason, ending with an ellipsis."""
+
+
+def _timeline_shortened(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    limit = TIMELINE_DETAIL_CHARS
+    return [
+        replace(e, detail=e.detail[: limit - 1].rstrip() + "…") if len(e.detail) > limit else e
+        for e in entries
+    ]
 
 
 def patient_workspace(*, actor: User, patient: Patient) -> Workspace:
@@ -613,7 +623,7 @@ def patient_workspace(*, actor: User, patient: Patient) -> Workspace:
         notes=notes,
         assessments=assessments,
         adjuncts=adjuncts,
-        timeline=timeline[:TIMELINE_LIMIT],
+        timeline=_timeline_shortened(timeline[:TIMELINE_LIMIT]),
     )
 
 
