@@ -116,6 +116,24 @@ def test_every_list_is_paged_and_filtered(world: World, api_a: Api) -> None:
         assert api_a.get(path, since="2100-01-02").json()["items"] == [], path
 
 
+def test_a_listed_session_is_the_same_as_the_session_read_alone(world: World, api_a: Api) -> None:
+    from sitbone.diary.models import SessionEntry, SessionLog
+
+    seed_history(world)
+    newest = SessionLog.objects.filter(patient=world.patient).order_by("-performed_on").first()
+    assert newest is not None
+    for exercise in newest.programme.exercises.all()[1:3]:  # a second and third exercise
+        SessionEntry.objects.create(
+            session=newest, exercise_id=exercise.exercise_id, sets_done=2, pain_during=4
+        )
+    listed = api_a.get(f"/patients/{world.patient.public_id}/sessions").json()["items"]
+
+    assert [len(item["entries"]) for item in listed] == [3, 1]  # newest first, each its own
+    for item in listed:
+        assert item == api_a.get(f"/sessions/{item['id']}").json()
+    assert listed[0]["entries"][1]["sets_done"] == 2
+
+
 # The error shape
 
 

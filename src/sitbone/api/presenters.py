@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
-from sitbone.diary.models import MorningCheck, SessionLog
+from sitbone.diary.models import MorningCheck, SessionEntry, SessionLog
 from sitbone.engine.prescription import EXERCISES
 from sitbone.measures.models import MeasureResult
 from sitbone.patients.models import Patient
@@ -61,7 +63,24 @@ def programme_out(programme: Programme) -> dict[str, Any]:
     }
 
 
-def session_out(session: SessionLog) -> dict[str, Any]:
+SESSION_ENTRY_FIELDS = ("exercise_id", "sets_done", "reps", "hold_seconds", "load", "pain_during")
+
+
+def session_entries(session_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each session's exercises as response dicts, in one query (a page of 50 sessions has a
+    few hundred; reading them as plain values, not model rows, is most of what the page costs)."""
+    entries: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in SessionEntry.objects.filter(session__in=session_ids).values(
+        "session_id", *SESSION_ENTRY_FIELDS
+    ):
+        entries[row.pop("session_id")].append(row)
+    return entries
+
+
+def session_out(session: SessionLog, entries: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """One session; ``entries`` from `session_entries` when several are shown, else read here."""
+    if entries is None:
+        entries = session_entries([session.pk]).get(session.pk, [])
     return {
         "id": session.public_id,
         "patient_id": session.patient.public_id,
@@ -71,17 +90,7 @@ def session_out(session: SessionLog) -> dict[str, Any]:
         "pain_after": session.pain_after,
         "completed": session.completed,
         "notes": session.notes,
-        "entries": [
-            {
-                "exercise_id": entry.exercise_id,
-                "sets_done": entry.sets_done,
-                "reps": entry.reps,
-                "hold_seconds": entry.hold_seconds,
-                "load": entry.load,
-                "pain_during": entry.pain_during,
-            }
-            for entry in session.entries.all()
-        ],
+        "entries": entries,
         "created_at": session.created_at,
     }
 

@@ -12,7 +12,7 @@ from sitbone.api.errors import ApiError
 from sitbone.api.idempotency import request_fingerprint
 from sitbone.api.models import Scope
 from sitbone.api.pagination import PageQuery, date_filtered, page
-from sitbone.api.presenters import morning_check_out, session_out
+from sitbone.api.presenters import morning_check_out, session_entries, session_out
 from sitbone.api.routers import READ_ERRORS, WRITE_ERRORS
 from sitbone.api.schemas import (
     MorningCheckCreateIn,
@@ -41,7 +41,7 @@ IDEMPOTENCY_KEY = Header(
 
 
 def sessions() -> Any:
-    return SessionLog.objects.select_related("patient", "programme").prefetch_related("entries")
+    return SessionLog.objects.select_related("patient", "programme")
 
 
 def mornings() -> Any:
@@ -80,9 +80,11 @@ def session_list(request: HttpRequest, patient_id: str, query: Query[PageQuery])
     principal = principal_of(request)
     require_scope(principal, Scope.CLINICAL_READ)
     patient = patient_for(principal, patient_id, request, "api.session.list")
-    rows = date_filtered(sessions().filter(patient=patient), "performed_on", query)
+    # Read through the patient's relation, each row knows its patient without joining it again.
+    rows = date_filtered(patient.sessions.select_related("programme"), "performed_on", query)
     items, cursor = page(rows, order="performed_on", query=query)
-    return {"items": [session_out(s) for s in items], "next_cursor": cursor}
+    entries = session_entries([s.pk for s in items])
+    return {"items": [session_out(s, entries.get(s.pk, [])) for s in items], "next_cursor": cursor}
 
 
 @router.get(
@@ -143,7 +145,7 @@ def morning_check_list(
     principal = principal_of(request)
     require_scope(principal, Scope.CLINICAL_READ)
     patient = patient_for(principal, patient_id, request, "api.morning_check.list")
-    rows = date_filtered(mornings().filter(patient=patient), "checked_on", query)
+    rows = date_filtered(patient.morning_checks.all(), "checked_on", query)
     items, cursor = page(rows, order="checked_on", query=query)
     return {"items": [morning_check_out(m) for m in items], "next_cursor": cursor}
 
