@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from sitbone.assessments.services import note_create
 from tests.clinics.factories import (
@@ -65,6 +66,26 @@ def test_the_page_shows_stage_decisions_adherence_measures_notes_and_a_timeline(
     assert "Engine: regress" in text
     assert "Programme version 1 (stage 1)" in text
     assert "Next-morning load-test pain" in text
+
+
+def test_a_proposal_awaiting_approval_shows_however_old_it_is(world: World) -> None:
+    from sitbone.clinics.selectors import TIMELINE_DAYS, patient_workspace
+
+    today = clinic_today(world.patient)
+    old = decision_for(world.patient, made_on=today - dt.timedelta(days=TIMELINE_DAYS + 60))
+    decision_for(
+        world.patient, made_on=today - dt.timedelta(days=TIMELINE_DAYS + 30), approval="approved"
+    )
+    recent = decision_for(
+        world.patient, made_on=today, stage_change="stay", approval="not_needed", stage_to=1
+    )
+
+    workspace = patient_workspace(actor=world.clinician, patient=world.patient)
+
+    assert workspace.pending == [old]
+    assert workspace.decisions == [recent]  # the older ones are outside the recent window
+    review = reverse("programmes:review", args=[world.patient.public_id, old.public_id])
+    assert f'href="{review}"' in page_for(world)
 
 
 def test_the_timeline_folds_older_entries_and_shortens_long_text(world: World) -> None:

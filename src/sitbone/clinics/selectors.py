@@ -16,6 +16,7 @@ from django.db.models import (
     DateTimeField,
     JSONField,
     OuterRef,
+    Q,
     QuerySet,
     StringAgg,
     Subquery,
@@ -497,11 +498,14 @@ def patient_workspace(*, actor: User, patient: Patient) -> Workspace:
 
     today = clinic_today(patient.clinic)
     since = today - dt.timedelta(days=TIMELINE_DAYS)
-    decisions = list(
-        Decision.objects.filter(patient=patient, made_on__gte=since)
+    # The recent decisions and every pending proposal, however old, in one read.
+    decisions_read = list(
+        Decision.objects.filter(patient=patient)
+        .filter(Q(made_on__gte=since) | Q(approval=Approval.PENDING))
         .select_related("reviewed_by")
         .order_by("-made_on", "-id")
     )
+    decisions = [d for d in decisions_read if d.made_on >= since]
     sessions = list(
         SessionLog.objects.filter(patient=patient, performed_on__gte=since).order_by(
             "-performed_on", "-id"
@@ -611,9 +615,7 @@ def patient_workspace(*, actor: User, patient: Patient) -> Workspace:
         today=today,
         programme=programme,
         decisions=decisions[:5],
-        pending=list(
-            Decision.objects.filter(patient=patient, approval=Approval.PENDING).order_by("-made_on")
-        ),
+        pending=[d for d in decisions_read if d.approval == Approval.PENDING],
         zone_trend=list(reversed(decisions[:14])),
         mornings=list(reversed(mornings[:42])),
         adherence=adherence,
