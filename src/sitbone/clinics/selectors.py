@@ -170,7 +170,11 @@ _TRIAGE_SUMMARY = (
 
 def _days_since(model: type[SessionLog | MorningCheck], field: str, since: dt.date) -> Subquery:
     """The outer patient's days on or after ``since`` with a row of ``model``, as one string of
-    ISO dates (a caseload's last week is a thousand rows; one string a patient is cheaper)."""
+    ISO dates (a caseload's last week is a thousand rows; one string a patient is cheaper).
+
+    SQLite keeps dates as ISO text. PostgreSQL writes a date as text in its DateStyle, which is
+    ISO wherever Sitbone runs: psycopg cannot read timestamps in the other styles at all.
+    """
     days = (
         model.objects.filter(patient=OuterRef("pk"), **{f"{field}__gte": since})
         .order_by()
