@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import dateformat
 
 from sitbone.assessments.services import note_create
 from tests.clinics.factories import (
@@ -105,6 +106,9 @@ def test_the_timeline_folds_older_entries_and_shortens_long_text(world: World) -
     assert older.index("</details>") > older.rindex('class="timeline-entry')
     shown = newest[newest.index("Sits on a wedge") :].split("</span>", 1)[0]
     assert shown.endswith("…") and len(shown) == 220
+    for days_ago in (1, 30):  # each day written as the site writes dates ("Fri 27 Nov")
+        label = dateformat.format(today - dt.timedelta(days=days_ago), "D j M")
+        assert f'<span class="timeline-date">{label}</span>' in timeline
 
 
 def test_the_audit_view_shows_who_on_staff_opened_the_record_and_when(world: World) -> None:
