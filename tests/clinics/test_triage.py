@@ -88,6 +88,23 @@ def test_patients_are_ordered_by_need_and_each_row_says_why(world: World) -> Non
     assert reasons["Pat Patient"] == []
 
 
+def test_without_the_appointments_app_the_list_still_builds(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sitbone.clinics import selectors
+
+    today = clinic_today(world.patient)
+    settled(world.patient, today)
+    monkeypatch.setattr(selectors, "appointment_selectors", None)
+
+    triage = patient_list_for_triage(actor=world.clinician)
+
+    assert triage.appointments_enabled is False
+    assert [(r.patient.full_name, r.next_appointment_at, r.reasons) for r in triage.rows] == [
+        ("Pat Patient", None, ())
+    ]
+
+
 def test_a_visa_h_older_than_four_weeks_is_due(world: World) -> None:
     today = clinic_today(world.patient)
     settled(world.patient, today)

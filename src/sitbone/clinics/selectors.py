@@ -216,7 +216,9 @@ def _triage_patients(
             t_first_programme_at=Subquery(first_programme.values("created_at")[:1]),
             t_session_days=_days_since(SessionLog, "performed_on", since),
             t_morning_days=_days_since(MorningCheck, "checked_on", since),
-            t_next_appointment_at=next_appointment or Value(None, DateTimeField()),
+            t_next_appointment_at=(
+                Value(None, DateTimeField()) if next_appointment is None else next_appointment
+            ),
         )
         .order_by("full_name")
         .values_list(*(f.name for f in fields(TriagePatient)), *_TRIAGE_SUMMARY, named=True)
