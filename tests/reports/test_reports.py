@@ -267,3 +267,24 @@ def test_a_referrer_report_carries_the_assessment_findings(world: World, history
     assert "Assessment findings" in text
     assert "91%" in text and "likelihood ratio 10.2" in text
     assert "No red flags found on examination." in text
+
+
+def test_stage_history_dates_each_programme_in_the_clinics_time_zone(world: World) -> None:
+    from sitbone.programmes.models import Programme
+    from sitbone.reports.selectors import stage_history
+    from tests.clinics.factories import programme_for
+
+    first = programme_for(world.patient, stage=1)
+    programme_for(world.patient, stage=1)  # same stage: not a change
+    second = programme_for(world.patient, stage=2)
+    # 22:00 UTC on 1 June is 08:00 on 2 June in Sydney, the clinic's zone.
+    early = dt.datetime(2026, 6, 1, 22, 0, tzinfo=dt.UTC)
+    Programme.objects.filter(pk=first.pk).update(created_at=early)
+    Programme.objects.filter(pk=second.pk).update(created_at=early + dt.timedelta(days=10))
+
+    history = stage_history(patient=world.patient)
+
+    assert [(c.day, c.text) for c in history] == [
+        (dt.date(2026, 6, 2), "Stage 1 programme started (test programme)"),
+        (dt.date(2026, 6, 12), "Stage 2 programme started (test programme)"),
+    ]

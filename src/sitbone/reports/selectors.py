@@ -8,14 +8,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
-
 from sitbone.assessments.models import AdjunctTherapy, Assessment
 from sitbone.assessments.selectors import examination_checklists
 from sitbone.clinics.selectors import MeasureHistory, clinic_today, measure_history
 from sitbone.diary.models import SessionLog
 from sitbone.engine.prescription import EXERCISES
 from sitbone.patients.models import Patient
+from sitbone.patients.progress import stage_timeline
 from sitbone.programmes.models import Approval, Decision, Programme
 from sitbone.reports.charts import Point, line_chart
 from sitbone.reports.models import ProgressReport
@@ -156,17 +155,13 @@ def report_data(*, patient: Patient) -> ReportData:
 
 def stage_history(*, patient: Patient) -> list[StageChange]:
     """Programme starts and reviewed stage changes, oldest first."""
-    changes: list[StageChange] = []
-    previous_stage = None
-    for version in Programme.objects.filter(patient=patient).order_by("version"):
-        if version.stage != previous_stage:
-            changes.append(
-                StageChange(
-                    timezone.localtime(version.created_at).date(),
-                    f"Stage {version.stage} programme started ({version.reason or 'new version'})",
-                )
-            )
-            previous_stage = version.stage
+    programmes = list(Programme.objects.filter(patient=patient).order_by("version"))
+    changes = [
+        StageChange(
+            step.since, f"Stage {step.stage} programme started ({step.reason or 'new version'})"
+        )
+        for step in stage_timeline(patient=patient, programmes=programmes)
+    ]
     reviewed = Decision.objects.filter(patient=patient, approval=Approval.DECLINED).order_by(
         "made_on"
     )
