@@ -450,7 +450,7 @@ class TimelineEntry:
     def day_label(self) -> str:
         """The day as the site writes it, e.g. Fri 27 Nov (the template's date filter cost a
         third of the page's drawing at up to 120 entries)."""
-        return f"{self.day:%a} {self.day.day} {self.day:%b}"
+        return f"{self.day:%a %-d %b}"
 
 
 @dataclass(frozen=True)
