@@ -573,6 +573,8 @@ def patient_workspace(*, actor: User, patient: Patient) -> Workspace:
         if d.review_note:
             detail += f" — note: {d.review_note}"
         timeline.append(TimelineEntry(d.made_on, f"decision zone-{d.zone}", title, detail))
+    measures_url = reverse("assessments:measures", args=[pid])
+    versions_url = reverse("programmes:versions", args=[pid])
     for history in measures:
         for row in history.rows:
             if row.result.taken_on < since:
@@ -583,7 +585,7 @@ def patient_workspace(*, actor: User, patient: Patient) -> Workspace:
                     row.result.taken_on,
                     "measure",
                     f"{history.short_name} {row.result.total}{delta}",
-                    url=reverse("assessments:measures", args=[pid]),
+                    url=measures_url,
                 )
             )
     for a in assessments:
@@ -607,7 +609,7 @@ def patient_workspace(*, actor: User, patient: Patient) -> Workspace:
                 "programme",
                 f"Programme version {v.version} (stage {v.stage})",
                 f"{v.reason} — {who}",
-                reverse("programmes:versions", args=[pid]),
+                versions_url,
             )
         )
     for n in notes:
