@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Any
 
 import pytest
@@ -109,6 +110,27 @@ def test_the_timeline_folds_older_entries_and_shortens_long_text(world: World) -
     for days_ago in (1, 30):  # each day written as the site writes dates ("Fri 27 Nov")
         label = dateformat.format(today - dt.timedelta(days=days_ago), "D j M")
         assert f'<span class="timeline-date">{label}</span>' in timeline
+
+
+def test_notes_and_programme_versions_are_dated_in_the_clinics_time_zone(world: World) -> None:
+    from sitbone.assessments.models import ClinicalNote
+    from sitbone.programmes.models import Programme
+
+    today = clinic_today(world.patient)
+    programme = programme_for(world.patient)
+    note = note_create(actor=world.clinician, patient=world.patient, text="Sits on a wedge.")
+    # 21:30 UTC two days ago is 07:30 or 08:30 the next morning in Sydney, whatever the season.
+    late = dt.datetime.combine(today - dt.timedelta(days=2), dt.time(21, 30), tzinfo=dt.UTC)
+    ClinicalNote.objects.filter(pk=note.pk).update(created_at=late)
+    Programme.objects.filter(pk=programme.pk).update(created_at=late)
+    sydney = late.astimezone(zoneinfo.ZoneInfo("Australia/Sydney"))
+
+    text = page_for(world)
+
+    day = dateformat.format(sydney.date(), "D j M")
+    assert f'<span class="timeline-date">{day}</span> <span class="timeline-title">Note by' in text
+    assert f'<span class="timeline-date">{day}</span> <span class="timeline-title"><a' in text
+    assert dateformat.format(sydney, "j M Y H:i") in text  # the note's own line
 
 
 def test_the_audit_view_shows_who_on_staff_opened_the_record_and_when(world: World) -> None:

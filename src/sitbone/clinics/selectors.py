@@ -509,6 +509,7 @@ def patient_workspace(*, actor: User, patient: Patient) -> Workspace:
     from sitbone.assessments.models import AdjunctTherapy, Assessment, ClinicalNote
 
     today = clinic_today(patient.clinic)
+    zone = zoneinfo.ZoneInfo(patient.clinic.time_zone)
     since = today - dt.timedelta(days=TIMELINE_DAYS)
     # The recent decisions and every pending proposal, however old, in one read.
     decisions_read = list(
@@ -605,7 +606,7 @@ def patient_workspace(*, actor: User, patient: Patient) -> Workspace:
         who = v.created_by.full_name if v.created_by else "engine"
         timeline.append(
             TimelineEntry(
-                timezone.localtime(v.created_at).date(),
+                timezone.localtime(v.created_at, zone).date(),
                 "programme",
                 f"Programme version {v.version} (stage {v.stage})",
                 f"{v.reason} — {who}",
@@ -616,7 +617,7 @@ def patient_workspace(*, actor: User, patient: Patient) -> Workspace:
         author = n.author.full_name if n.author else "former staff member"
         timeline.append(
             TimelineEntry(
-                timezone.localtime(n.created_at).date(), "note", f"Note by {author}", n.text
+                timezone.localtime(n.created_at, zone).date(), "note", f"Note by {author}", n.text
             )
         )
     for t in adjuncts:
