@@ -105,6 +105,54 @@ def test_without_the_appointments_app_the_list_still_builds(
     ]
 
 
+def test_a_rising_trend_is_the_latest_decision_citing_the_rule(world: World) -> None:
+    """The database answers whether the latest decision cites PMM-TREND-RISING: an older
+    decision citing it, or a rule id named only in a reason's text, does not count, and a
+    stray non-object entry in the list does not stop the check."""
+    today = clinic_today(world.patient)
+    rising = [{"rule": "PMM-TREND-RISING", "text": "Rising."}]
+    settled(world.patient, today)  # latest decision yesterday, citing nothing
+    decision_for(
+        world.patient,
+        made_on=today - dt.timedelta(days=4),
+        approval="not_needed",
+        stage_change="stay",
+        stage_to=world.patient.stage,
+        reasons=rising,
+    )
+    named = new_patient(world, "Nia Named")
+    settled(named, today)
+    decision_for(
+        named,
+        made_on=today,
+        approval="not_needed",
+        stage_change="stay",
+        stage_to=named.stage,
+        reasons=[{"rule": "PMM-HOLD", "text": "Not PMM-TREND-RISING: steady."}],
+    )
+    cited = new_patient(world, "Cal Cited")
+    settled(cited, today)
+    decision_for(
+        cited,
+        made_on=today,
+        approval="not_needed",
+        stage_change="stay",
+        stage_to=cited.stage,
+        reasons=["stray", {"rule": "PMM-HOLD", "text": "Hold."}, *rising],
+    )
+
+    reasons = {
+        row.patient.full_name: [r.text for r in row.reasons]
+        for row in patient_list_for_triage(actor=world.clinician).rows
+    }
+
+    assert reasons == {
+        "Cal Cited": ["Morning pain rising week on week"],
+        "Nia Named": [],
+        "Pat Patient": [],
+    }
+
+
 def test_a_visa_h_older_than_four_weeks_is_due(world: World) -> None:
     today = clinic_today(world.patient)
     settled(world.patient, today)

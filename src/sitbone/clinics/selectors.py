@@ -12,9 +12,11 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import AppRegistryNotReady
+from django.db import NotSupportedError
 from django.db.models import (
+    BooleanField,
     DateTimeField,
-    JSONField,
+    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -154,7 +156,7 @@ class Triage:
 _TRIAGE_SUMMARY = (
     "t_zone",
     "t_made_on",
-    "t_reasons",
+    "t_trend_rising",
     "t_pending_id",
     "t_pending_from",
     "t_pending_to",
@@ -166,6 +168,42 @@ _TRIAGE_SUMMARY = (
     "t_morning_days",
     "t_next_appointment_at",
 )
+
+
+class _CitesRule(Func):
+    """Whether a decision's reasons (a JSON list of ``{"rule": …, "text": …}``) cite ``rule``.
+
+    Asked in SQL so that a caseload's reasons, most of a kilobyte a patient, are never read
+    into Python for one yes or no.
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, reasons: str, rule: str) -> None:
+        super().__init__(reasons, Value(rule))
+
+    def _parts(self, compiler: Any, connection: Any) -> tuple[str, str, tuple[Any, ...]]:
+        (reasons, reasons_params), (rule, rule_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        return reasons, rule, (*reasons_params, *rule_params)
+
+    def as_sqlite(
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        reasons, rule, params = self._parts(compiler, connection)
+        cited = f"CASE WHEN type = 'object' THEN json_extract(value, '$.rule') END = {rule}"
+        query = f"EXISTS (SELECT 1 FROM json_each({reasons}) WHERE {cited})"  # noqa: S608 # nosec B608
+        return query, params  # compiled column and placeholder; the rule id is a parameter
+
+    def as_postgresql(
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        reasons, rule, params = self._parts(compiler, connection)
+        return f"({reasons} @> jsonb_build_array(jsonb_build_object('rule', {rule}::text)))", params
+
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:
+        raise NotSupportedError(f"{connection.vendor} is not a database Sitbone runs on")
 
 
 def _days_since(model: type[SessionLog | MorningCheck], field: str, since: dt.date) -> Subquery:
@@ -206,7 +244,11 @@ def _triage_patients(
         caseload.annotate(
             t_zone=Subquery(latest.values("zone")[:1]),
             t_made_on=Subquery(latest.values("made_on")[:1]),
-            t_reasons=Subquery(latest.values("reasons")[:1], output_field=JSONField()),
+            t_trend_rising=Subquery(
+                latest.annotate(rising=_CitesRule("reasons", TREND_RISING_RULE)).values("rising")[
+                    :1
+                ]
+            ),
             t_pending_id=Subquery(pending.values("public_id")[:1]),
             t_pending_from=Subquery(pending.values("stage_from")[:1]),
             t_pending_to=Subquery(pending.values("stage_to")[:1]),
@@ -244,12 +286,11 @@ def _reasons_for(
 ) -> list[TriageReason]:
     reasons: list[TriageReason] = []
     zone = patient.t_zone
-    rules = {r.get("rule") for r in (patient.t_reasons or []) if isinstance(r, dict)}
     if zone == "stop":
         reasons.append(TriageReason(Need.RED, "Red flag: refer for medical review"))
     elif zone == "red":
         reasons.append(TriageReason(Need.RED, f"Red zone on {patient.t_made_on:%a %-d %b}"))
-    if TREND_RISING_RULE in rules:
+    if patient.t_trend_rising:
         reasons.append(TriageReason(Need.RED, "Morning pain rising week on week"))
     if patient.t_pending_id:
         verb = "advance" if patient.t_pending_to > patient.t_pending_from else "step back"
