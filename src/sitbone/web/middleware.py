@@ -1,14 +1,22 @@
-"""Responses that can carry patient data are never stored by browsers or proxies (ASVS 14.3.2)."""
+"""Per-request settings for signed-in people: responses are never stored by browsers or proxies,
+and dates and times are shown in the person's clinic's time zone."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from sitbone.clinics.access import own_patient_record, staff_context
+
+Handler = Callable[[HttpRequest], HttpResponse]
 
 
 class NoStoreMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+    """Responses that can carry patient data are never stored (ASVS 14.3.2)."""
+
+    def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -18,3 +26,29 @@ class NoStoreMiddleware:
         if request.path == "/accounts/logout/" and request.method == "POST":
             response["Clear-Site-Data"] = '"cache", "storage"'
         return response
+
+
+class ClinicTimeZoneMiddleware:
+    """A signed-in person's pages show dates and times in their clinic's time zone: staff their
+    clinic's, a patient their own clinic's. A time a page prints without naming a zone (when a
+    token was last used, when an erasure was asked for) would otherwise be UTC.
+
+    Anyone else keeps UTC, and so does the API, whichever way it is signed in to: its ``since``
+    and ``until`` dates mean the same for a token as for a browser session.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated or request.path_info.startswith("/api/"):
+            return self.get_response(request)
+        staff = staff_context(user)
+        clinic = (
+            staff.clinic if staff is not None else getattr(own_patient_record(user), "clinic", None)
+        )
+        if clinic is None:
+            return self.get_response(request)
+        with timezone.override(clinic.time_zone):
+            return self.get_response(request)

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "sitbone.accounts.middleware.StaffMfaMiddleware",
+    "sitbone.web.middleware.ClinicTimeZoneMiddleware",
     "sitbone.web.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
     "sitbone.web.idempotency.IdempotentPostMiddleware",
