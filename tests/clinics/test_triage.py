@@ -198,6 +198,20 @@ def test_the_home_page_lists_the_reasons_and_the_filter_links(world: World) -> N
     assert 'href="?show=red"' in page
 
 
+def test_each_row_says_when_the_last_session_was(world: World) -> None:
+    today = clinic_today(world.patient)
+    settled(world.patient, today)  # sessions 6, 4 and 2 days ago
+    new_patient(world, "Nell New")
+    client = Client()
+    client.force_login(world.clinician)
+
+    page = client.get("/clinic/").content.decode()
+
+    last = today - dt.timedelta(days=2)
+    assert f"last session {last.strftime('%a')} {last.day} {last.strftime('%b')}</p>" in page
+    assert "last session none yet</p>" in page
+
+
 def test_a_clinician_sees_only_their_own_caseload_and_another_clinic_sees_none(
     world: World,
 ) -> None:

@@ -82,6 +82,8 @@ def _appointments_feature() -> Any:
 appointment_selectors = _appointments_feature()
 
 TREND_RISING_RULE = "PMM-TREND-RISING"
+DAY_FORMAT = "%a %-d %b"
+"""A day as the clinician's pages write it, e.g. Fri 27 Nov."""
 QUESTIONNAIRE_DUE_DAYS = 28
 CHECK_IN_WINDOW_DAYS = 7
 APPOINTMENT_SOON_DAYS = 7
@@ -133,6 +135,11 @@ class TriageRow:
     last_session_on: dt.date | None
     pending_decision_id: uuid.UUID | None
     next_appointment_at: dt.datetime | None
+
+    @property
+    def last_session_label(self) -> str:
+        """Written here rather than by the template's date filter, once per row drawn."""
+        return f"{self.last_session_on:{DAY_FORMAT}}" if self.last_session_on else "none yet"
 
     @cached_property  # read for every filter count
     def needs(self) -> frozenset[Need]:
@@ -289,7 +296,7 @@ def _reasons_for(
     if zone == "stop":
         reasons.append(TriageReason(Need.RED, "Red flag: refer for medical review"))
     elif zone == "red":
-        reasons.append(TriageReason(Need.RED, f"Red zone on {patient.t_made_on:%a %-d %b}"))
+        reasons.append(TriageReason(Need.RED, f"Red zone on {patient.t_made_on:{DAY_FORMAT}}"))
     if patient.t_trend_rising:
         reasons.append(TriageReason(Need.RED, "Morning pain rising week on week"))
     if patient.t_pending_id:
@@ -329,7 +336,9 @@ def _reasons_for(
     if patient.t_next_appointment_at is not None:
         starts = timezone.localtime(patient.t_next_appointment_at, zone_info)
         if (starts.date() - today).days <= APPOINTMENT_SOON_DAYS:
-            reasons.append(TriageReason(Need.APPOINTMENT, f"Appointment {starts:%a %-d %b %H:%M}"))
+            reasons.append(
+                TriageReason(Need.APPOINTMENT, f"Appointment {starts:{DAY_FORMAT} %H:%M}")
+            )
     return reasons
 
 
@@ -489,9 +498,9 @@ class TimelineEntry:
 
     @property
     def day_label(self) -> str:
-        """The day as the site writes it, e.g. Fri 27 Nov (the template's date filter cost a
-        third of the page's drawing at up to 120 entries)."""
-        return f"{self.day:%a %-d %b}"
+        """The day as the site writes it (the template's date filter cost a third of the page's
+        drawing at up to 120 entries)."""
+        return f"{self.day:{DAY_FORMAT}}"
 
 
 @dataclass(frozen=True)
