@@ -293,22 +293,21 @@ def _breach_form(request: AuthenticatedHttpRequest, **kwargs: object) -> BreachF
 @require_http_methods(["GET", "POST"])
 def breach_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     staff = require_staff(request.user, admin=True)
-    with timezone.override(staff.clinic.time_zone):
-        form = _breach_form(request, editing=False)
-        if request.method == "POST" and form.is_valid():
-            try:
-                breach = breach_record(actor=request.user, clinic=staff.clinic, facts=form.facts())
-            except PrivacyRefused as refused:
-                form.add_error(refused.field, refused.message)
-            else:
-                messages.success(request, f"{breach.reference} is recorded.")
-                return redirect("privacy_clinic:breach_detail", breach_id=breach.public_id)
-        return render(
-            request,
-            "privacy/breach_form.html",
-            {"form": form, "breach": None, "clinic": staff.clinic},
-            status=400 if request.method == "POST" else 200,
-        )
+    form = _breach_form(request, editing=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            breach = breach_record(actor=request.user, clinic=staff.clinic, facts=form.facts())
+        except PrivacyRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(request, f"{breach.reference} is recorded.")
+            return redirect("privacy_clinic:breach_detail", breach_id=breach.public_id)
+    return render(
+        request,
+        "privacy/breach_form.html",
+        {"form": form, "breach": None, "clinic": staff.clinic},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -328,23 +327,20 @@ def breach_detail(request: AuthenticatedHttpRequest, breach_id: str) -> HttpResp
 def breach_edit(request: AuthenticatedHttpRequest, breach_id: str) -> HttpResponse:
     file = breach_for_admin(actor=request.user, public_id=breach_id, request=request)
     clinic = file.breach.clinic
-    with timezone.override(clinic.time_zone):
-        form = _breach_form(request, editing=True, initial=breach_initial(file.current))
-        if request.method == "POST" and form.is_valid():
-            try:
-                version = breach_update(actor=request.user, breach=file.breach, facts=form.facts())
-            except PrivacyRefused as refused:
-                form.add_error(refused.field, refused.message)
-            else:
-                messages.success(
-                    request, f"{file.breach.reference} version {version.number} is saved."
-                )
-                return redirect("privacy_clinic:breach_detail", breach_id=file.breach.public_id)
-        if request.method == "GET":
-            audit_breach_patients_read(actor=request.user, file=file, request=request)
-        return render(
-            request,
-            "privacy/breach_form.html",
-            {"form": form, "breach": file.breach, "clinic": clinic},
-            status=400 if request.method == "POST" else 200,
-        )
+    form = _breach_form(request, editing=True, initial=breach_initial(file.current))
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = breach_update(actor=request.user, breach=file.breach, facts=form.facts())
+        except PrivacyRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(request, f"{file.breach.reference} version {version.number} is saved.")
+            return redirect("privacy_clinic:breach_detail", breach_id=file.breach.public_id)
+    if request.method == "GET":
+        audit_breach_patients_read(actor=request.user, file=file, request=request)
+    return render(
+        request,
+        "privacy/breach_form.html",
+        {"form": form, "breach": file.breach, "clinic": clinic},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -29,9 +29,10 @@ class NoStoreMiddleware:
 
 
 class ClinicTimeZoneMiddleware:
-    """A signed-in person's pages show dates and times in their clinic's time zone: staff their
-    clinic's, a patient their own clinic's. A time a page prints without naming a zone (when a
-    token was last used, when an erasure was asked for) would otherwise be UTC.
+    """A signed-in person's pages show dates and times in their clinic's time zone, and the times
+    they type into forms (when a breach was discovered) are read in it: staff their clinic's, a
+    patient their own clinic's. Staff reach only their clinic's records and patients their own,
+    so this is the zone of every record such a page shows; templates need not name it.
 
     Anyone else keeps UTC, and so does the API, whichever way it is signed in to: its ``since``
     and ``until`` dates mean the same for a token as for a browser session.
