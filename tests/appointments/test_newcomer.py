@@ -194,3 +194,30 @@ def test_a_signed_in_patient_is_sent_to_their_own_booking_page(hours: World) -> 
 
 def test_an_unknown_clinic_is_not_found(world: World) -> None:
     assert Client().get("/book/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("phone", "error"),
+    [
+        ("2026-11-27", "That looks like a date."),
+        ("((( )))", "Enter a phone number using digits"),
+        ("12-34", "Enter a phone number using digits"),
+        ("+1234 5678 9012 3456", "Enter a phone number using digits"),
+    ],
+)
+def test_a_phone_number_needs_its_digits_and_is_not_a_date(
+    hours: World, frozen: Any, phone: str, error: str
+) -> None:
+    response = visitor(SCREENING).post(booking_url(hours), details(hours, phone=phone))
+
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    assert not Appointment.objects.exists()
+
+
+@pytest.mark.parametrize("phone", ["+61 412 345 678", "(02) 9876 5432", "020-7946-0958"])
+def test_phone_numbers_as_people_write_them_are_kept(hours: World, frozen: Any, phone: str) -> None:
+    response = visitor(SCREENING).post(booking_url(hours), details(hours, phone=phone))
+
+    assert response.status_code == 302
+    assert Appointment.objects.get().contact_phone == phone

@@ -886,8 +886,8 @@ FORMS = [
         setup=works,
         accepts={
             "full_name": PRINTABLE,
-            # digits and dashes, as phone numbers are written
-            "phone": {"far past", "far future", "30 February"} | BLANK,
+            # a phone number is 6 to 15 digits, and a date is not one
+            "phone": BLANK,
         },
         hostile=odd_slots,
     ),

@@ -21,6 +21,9 @@ from sitbone.clinics.forms import clean_person_name
 from sitbone.web.text import no_control_characters
 
 PHONE = re.compile(r"^\+?[0-9 ()\-]{6,24}$")
+PHONE_DIGITS = range(6, 16)
+"""How many digits a phone number has: a short local number to the 15 of an international one."""
+DATE_SHAPED = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def quarter_hour_time(label: str, *, required: bool = True) -> forms.TimeField:
@@ -116,8 +119,15 @@ class NewcomerBookingForm(SlotChoiceForm):
 
     def clean_phone(self) -> str:
         value = " ".join(str(self.cleaned_data.get("phone", "")).split())
-        if value and not PHONE.match(value):
+        if not value:
+            return value
+        digits = sum(1 for c in value if c.isdigit())
+        if not PHONE.match(value) or digits not in PHONE_DIGITS:
             raise forms.ValidationError("Enter a phone number using digits, like 0412 345 678")
+        if DATE_SHAPED.match(value):  # a browser's autofill put a date here, say
+            raise forms.ValidationError(
+                "That looks like a date. Enter a phone number, like 0412 345 678"
+            )
         return value
 
 
