@@ -1,11 +1,11 @@
-"""The one rule every free-text field applies (sitbone.web.text)."""
+"""The one rule every free-text field applies, and how names are tidied (sitbone.web.text)."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from sitbone.web.text import no_control_characters
+from sitbone.web.text import clean_person_name, no_control_characters
 
 
 @pytest.mark.parametrize(
@@ -22,3 +22,17 @@ def test_what_people_type_is_kept(text: str) -> None:
 def test_control_and_formatting_characters_are_refused(text: str) -> None:
     with pytest.raises(ValidationError, match="Remove special characters"):
         no_control_characters(text)
+
+
+def test_a_name_has_its_spaces_and_line_breaks_tidied() -> None:
+    assert clean_person_name("  Zoë \n  O'Neil-Smith ") == "Zoë O'Neil-Smith"
+
+
+@pytest.mark.parametrize("name", ["", "  \n ", "Bell\x07", "\u202eEve", "Zero\u200bWidth"])
+def test_an_empty_or_unprintable_name_is_refused_in_the_right_person(name: str) -> None:
+    with pytest.raises(ValidationError) as someone:
+        clean_person_name(name)
+    with pytest.raises(ValidationError) as own:
+        clean_person_name(name, own=True)
+    assert someone.value.messages == ["Enter a name using letters, spaces and punctuation."]
+    assert own.value.messages == ["Enter your name using letters, spaces and punctuation."]

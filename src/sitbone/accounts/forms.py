@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 
+from sitbone.web.text import clean_person_name
+
 
 class InvitationAcceptForm(forms.Form):
     full_name = forms.CharField(
@@ -29,10 +31,7 @@ class InvitationAcceptForm(forms.Form):
         self.email = email
 
     def clean_full_name(self) -> str:
-        name = " ".join(self.cleaned_data["full_name"].split())
-        if not name or any(not ch.isprintable() for ch in name):
-            raise forms.ValidationError("Enter your name using letters, spaces and punctuation.")
-        return name
+        return clean_person_name(self.cleaned_data["full_name"], own=True)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

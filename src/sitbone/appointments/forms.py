@@ -17,8 +17,7 @@ from sitbone.appointments.models import (
 )
 from sitbone.appointments.scheduling import CELL_MINUTES, local_instant
 from sitbone.appointments.selectors import parse_slot_token
-from sitbone.clinics.forms import clean_person_name
-from sitbone.web.text import no_control_characters
+from sitbone.web.text import clean_person_name, no_control_characters
 
 PHONE = re.compile(r"^\+?[0-9 ()\-]{6,24}$")
 PHONE_DIGITS = range(6, 16)

@@ -6,14 +6,7 @@ from typing import Any
 from django import forms
 
 from sitbone.patients.models import Irritability, Side
-from sitbone.web.text import no_control_characters
-
-
-def clean_person_name(value: str) -> str:
-    name = " ".join(value.split())
-    if not name or any(not ch.isprintable() for ch in name):
-        raise forms.ValidationError("Enter a name using letters, spaces and punctuation.")
-    return name
+from sitbone.web.text import clean_person_name, no_control_characters
 
 
 class PatientInviteForm(forms.Form):

@@ -9,6 +9,7 @@ from django.contrib.auth import password_validation
 
 from sitbone.clinics.models import Clinic
 from sitbone.engine.screening import ScreenItem
+from sitbone.web.text import clean_person_name
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 
@@ -32,13 +33,6 @@ class CheckPageForm(forms.Form):
 
     def answers(self) -> dict[str, bool]:
         return {name: value == "yes" for name, value in self.cleaned_data.items()}
-
-
-def clean_name(value: str) -> str:
-    name = " ".join(value.split())
-    if not name or any(not ch.isprintable() for ch in name):
-        raise forms.ValidationError("Enter your name using letters, spaces and punctuation.")
-    return name
 
 
 class RegistrationForm(forms.Form):
@@ -107,7 +101,7 @@ class RegistrationForm(forms.Form):
             field.choices = [(key, c.name) for key, c in self.clinics.items()]
 
     def clean_full_name(self) -> str:
-        return clean_name(self.cleaned_data["full_name"])
+        return clean_person_name(self.cleaned_data["full_name"], own=True)
 
     def chosen_clinic(self) -> Clinic:
         if "clinic" not in self.fields:
