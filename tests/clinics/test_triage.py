@@ -31,14 +31,20 @@ def settled(patient: Any, today: dt.date) -> None:
     programme_for(patient, per_week=3)
     for days_ago in (6, 4, 2):
         session_for(patient, today - dt.timedelta(days=days_ago))
-    decision_for(
+    staying(patient, today - dt.timedelta(days=1))
+    measure_for(patient, "visa_h", 60, today - dt.timedelta(days=3))
+
+
+def staying(patient: Any, made_on: dt.date, **fields: Any) -> Any:
+    """A decision to keep the stage, which needs no approval."""
+    return decision_for(
         patient,
-        made_on=today - dt.timedelta(days=1),
+        made_on=made_on,
         approval="not_needed",
         stage_change="stay",
         stage_to=patient.stage,
+        **fields,
     )
-    measure_for(patient, "visa_h", 60, today - dt.timedelta(days=3))
 
 
 def new_patient(world: World, name: str) -> Any:
@@ -57,14 +63,11 @@ def test_patients_are_ordered_by_need_and_each_row_says_why(world: World) -> Non
     settled(calm, today)
     red = new_patient(world, "Rita Red")
     settled(red, today)
-    decision_for(
+    staying(
         red,
-        made_on=today,
+        today,
         zone="red",
         action="regress",
-        stage_change="stay",
-        stage_to=red.stage,
-        approval="not_needed",
         reasons=[{"rule": "PMM-TREND-RISING", "text": "Rising."}],
     )
     waiting = new_patient(world, "Wes Waiting")
@@ -112,34 +115,13 @@ def test_a_rising_trend_is_the_latest_decision_citing_the_rule(world: World) -> 
     today = clinic_today(world.patient)
     rising = [{"rule": "PMM-TREND-RISING", "text": "Rising."}]
     settled(world.patient, today)  # latest decision yesterday, citing nothing
-    decision_for(
-        world.patient,
-        made_on=today - dt.timedelta(days=4),
-        approval="not_needed",
-        stage_change="stay",
-        stage_to=world.patient.stage,
-        reasons=rising,
-    )
+    staying(world.patient, today - dt.timedelta(days=4), reasons=rising)
     named = new_patient(world, "Nia Named")
     settled(named, today)
-    decision_for(
-        named,
-        made_on=today,
-        approval="not_needed",
-        stage_change="stay",
-        stage_to=named.stage,
-        reasons=[{"rule": "PMM-HOLD", "text": "Not PMM-TREND-RISING: steady."}],
-    )
+    staying(named, today, reasons=[{"rule": "PMM-HOLD", "text": "Not PMM-TREND-RISING: steady."}])
     cited = new_patient(world, "Cal Cited")
     settled(cited, today)
-    decision_for(
-        cited,
-        made_on=today,
-        approval="not_needed",
-        stage_change="stay",
-        stage_to=cited.stage,
-        reasons=["stray", {"rule": "PMM-HOLD", "text": "Hold."}, *rising],
-    )
+    staying(cited, today, reasons=["stray", {"rule": "PMM-HOLD", "text": "Hold."}, *rising])
 
     reasons = {
         row.patient.full_name: [r.text for r in row.reasons]
