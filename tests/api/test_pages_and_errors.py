@@ -191,7 +191,7 @@ def test_control_characters_are_refused_before_any_write(world: World, notes: st
     body = {"performed_on": "2026-11-01", "pain_during": 1, "pain_after": 1, "notes": notes}
     error = assert_error(api.post(f"/patients/{world.patient.public_id}/sessions", body), 422)
     assert error["field"] == "body.notes"
-    assert "special characters" in error["message"]
+    assert "Remove the hidden character" in error["message"]
     assert SessionLog.objects.count() == count
     response = api.get(f"/patients/{world.patient.public_id}/measures", instrument="le\x00fs")
     assert_error(response, 422)

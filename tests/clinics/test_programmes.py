@@ -135,6 +135,9 @@ def test_exercises_can_be_added_removed_and_swapped(world: World, started: Progr
         ({"row_reps": "", "row_hold_seconds": ""}, "Give the repetitions or the hold time"),
         ({"duplicate": True}, "An exercise appears twice"),
         ({"remove_all": True}, "A programme needs at least one exercise"),
+        # a hidden character (pasted, or stored long ago) is named with where it is
+        ({"row_load": "70%\u200b effort"}, "Remove the hidden character after “70%” (U+200B)"),
+        ({"reason": "Sets up\x07"}, "Remove the hidden character after “Sets up” (U+0007)"),
     ],
 )
 def test_a_bad_edit_is_refused_and_no_version_is_written(

@@ -131,7 +131,7 @@ def test_two_concurrent_submits_with_one_key_store_one_session(
         ({"ex0-hold": "99999"}, "enter a whole number from 0 to 600"),
         ({"ex0-load": "x" * 1_000_000}, "load must be 60 characters or fewer"),
         ({"notes": "n" * 1_000_000}, "Notes must be 1,000 characters or fewer"),
-        ({"notes": "hello\x07world"}, "Remove special characters such as control codes"),
+        ({"notes": "hello\x07world"}, "Remove the hidden character after “hello” (U+0007)"),
         ({"notes": "nul\x00byte"}, "Null characters are not allowed"),
         ({"day": "last week"}, "Select today or yesterday"),
         ({"idempotency_key": "not-a-uuid"}, "This form has expired"),

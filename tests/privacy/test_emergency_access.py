@@ -106,7 +106,10 @@ def test_the_form_names_the_patient_and_that_read_is_audited_once(world: World) 
         ("emergency", "at least 20 characters"),
         ("   short   but   padded   ", "at least 20 characters"),
         ("A real reason, but\x00with a NUL byte in it", "Null characters are not allowed"),
-        ("A real reason, but\x07with a bell in it here", "without special characters"),
+        (
+            "A real reason, but\x07with a bell in it here",
+            "hidden character after “real reason, but”",
+        ),
         ("x" * 501, "500 characters or fewer"),
     ],
 )

@@ -20,8 +20,24 @@ def test_what_people_type_is_kept(text: str) -> None:
     "text", ["bell\x07", "\x1b[31mred", "\u202eright to left", "zero\u200bwidth", "nul\x00"]
 )
 def test_control_and_formatting_characters_are_refused(text: str) -> None:
-    with pytest.raises(ValidationError, match="Remove special characters"):
+    with pytest.raises(ValidationError, match="Remove the hidden character"):
         no_control_characters(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("\u202eright to left", "at the start (U+202E)"),
+        ("Hold for 45 s,\nthen\u200b rest", "after “45 s, then” (U+200B)"),
+        ("A long note about the morning's test pain\x07", "after “morning's test pain” (U+0007)"),
+    ],
+)
+def test_the_message_says_where_the_hidden_character_is(text: str, where: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        no_control_characters(text)
+    assert refused.value.messages == [
+        f"Remove the hidden character {where}: control codes and invisible formatting are not kept"
+    ]
 
 
 def test_a_name_has_its_spaces_and_line_breaks_tidied() -> None:

@@ -13,7 +13,7 @@ from typing import Any, get_args
 from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
-from sitbone.web.text import CONTROL_MESSAGE, has_control_characters
+from sitbone.web.text import control_character_message
 
 
 class StrictIn(Schema):
@@ -27,8 +27,8 @@ class StrictIn(Schema):
     @field_validator("*", mode="after")
     @classmethod
     def _no_control_characters(cls, value: Any) -> Any:
-        if isinstance(value, str) and has_control_characters(value):
-            raise ValueError(f"{CONTROL_MESSAGE}.")
+        if isinstance(value, str) and (message := control_character_message(value)):
+            raise ValueError(f"{message}.")
         return value
 
     @field_validator("*", mode="before")

@@ -40,6 +40,7 @@ from sitbone.privacy.selectors import (
     privacy_settings_for,
     purge_due,
 )
+from sitbone.web.text import control_character_message
 
 if TYPE_CHECKING:
     from sitbone.accounts.models import User
@@ -170,10 +171,8 @@ REASON_MAX_LENGTH = 500
 def emergency_reason_clean(reason: str) -> str:
     """The reason as stored, or PrivacyRefused with a message saying what is wrong."""
     text = " ".join(reason.split())
-    if any(not ch.isprintable() for ch in text):
-        raise PrivacyRefused(
-            "Write the reason in words, without special characters.", field="reason"
-        )
+    if hidden := control_character_message(text):
+        raise PrivacyRefused(f"{hidden}.", field="reason")
     if len(text) < REASON_MIN_LENGTH:
         raise PrivacyRefused(
             f"Give the reason in at least {REASON_MIN_LENGTH} characters: what is happening and "

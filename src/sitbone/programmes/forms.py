@@ -13,7 +13,7 @@ from django import forms
 
 from sitbone.engine.thresholds import THRESHOLD_SPECS
 from sitbone.programmes.selectors import exercise_choices, exercise_name
-from sitbone.web.text import no_control_characters
+from sitbone.web.text import control_character_message, no_control_characters
 
 
 class ExerciseRowForm(forms.Form):
@@ -47,9 +47,8 @@ class ExerciseRowForm(forms.Form):
             return data
         if data.get("exercise_id") and not (data.get("reps") or data.get("hold_seconds")):
             raise forms.ValidationError("Give the repetitions or the hold time for this exercise.")
-        load = str(data.get("load") or "")
-        if any(not ch.isprintable() for ch in load):
-            self.add_error("load", "Describe the load with letters, numbers and symbols only.")
+        if hidden := control_character_message(str(data.get("load") or "")):
+            self.add_error("load", hidden)
         return data
 
 
@@ -109,8 +108,9 @@ class ProgrammeForm(forms.Form):
 
     def clean_reason(self) -> str:
         reason = " ".join(str(self.cleaned_data["reason"]).split())
-        if not reason or any(not ch.isprintable() for ch in reason):
+        if not reason:
             raise forms.ValidationError("Say in a few words why the programme changes.")
+        no_control_characters(reason)
         return reason
 
 
