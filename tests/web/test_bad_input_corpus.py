@@ -936,13 +936,6 @@ FORMS = [
         state=rows_of("accounts.User", lambda w: {"pk": w.patient_user.pk}),
     ),
     Form(
-        "adding an email address",
-        "patient",
-        lambda w: "/accounts/email/",
-        lambda w: {"action_add": "", "email": "pat.work@harbour.test"},
-        accepts={"action_add": set(HOSTILE)},  # the button's name is the action, not its value
-    ),
-    Form(
         "password again",
         "patient",
         lambda w: "/accounts/reauthenticate/",

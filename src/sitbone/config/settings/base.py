@@ -162,6 +162,10 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
+# One address an account: the one the clinic invited (or the sign-up gave). Sign-in and password
+# resets look an account up by any of its addresses, so a second one added from a signed-in
+# session (someone else's phone left open) would let that person take the account over.
+ACCOUNT_MAX_EMAIL_ADDRESSES = 1
 ACCOUNT_ADAPTER = "sitbone.accounts.adapters.SitboneAccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True

@@ -1,0 +1,52 @@
+"""An account has one email address. Sign-in and password resets find an account by any of its
+addresses, so one added from a signed-in session (a phone left open) would hand the account to
+whoever owns it."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.apps import apps
+from django.core import mail
+from django.test import Client
+
+from tests.conftest import PASSWORD, World
+
+STRANGER = "someone.else@example.test"
+
+
+def test_a_second_address_cannot_be_added(world: World) -> None:
+    client = Client()
+    client.force_login(world.patient_user)
+
+    page = client.post("/accounts/email/", {"action_add": "", "email": STRANGER})
+
+    assert page.status_code == 200
+    assert 'name="action_add"' not in page.content.decode()  # no form to add one either
+    assert list(EmailAddress.objects.filter(user=world.patient_user).values_list("email")) == [
+        (world.patient_user.email,)
+    ]
+    assert mail.outbox == []
+
+
+def test_addresses_added_before_are_removed_and_open_nothing(world: World, settings: Any) -> None:
+    settings.SITBONE_EVEN_TIMING_SECONDS = 0
+    EmailAddress.objects.create(user=world.patient_user, email=STRANGER, verified=True)
+    migration = importlib.import_module(
+        "sitbone.accounts.migrations.0003_one_email_address_an_account"
+    )
+
+    migration.remove_added_addresses(apps, None)
+
+    assert not EmailAddress.objects.filter(email=STRANGER).exists()
+    assert EmailAddress.objects.filter(user=world.patient_user, primary=True).count() == 1
+    Client().post("/accounts/password/reset/", {"email": STRANGER})
+    assert all("/accounts/password/reset/key/" not in m.body for m in mail.outbox)
+    signed_in = Client().post("/accounts/login/", {"login": STRANGER, "password": PASSWORD})
+    assert signed_in.status_code == 200  # the form again, with its error
+    own = Client().post(
+        "/accounts/login/", {"login": world.patient_user.email, "password": PASSWORD}
+    )
+    assert own.status_code == 302
