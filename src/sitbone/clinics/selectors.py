@@ -241,6 +241,7 @@ def _triage_patients(
     pending = Decision.objects.filter(patient=OuterRef("pk"), approval=Approval.PENDING).order_by(
         "-made_on", "-id"
     )
+    rising = latest.annotate(rising=_CitesRule("reasons", TREND_RISING_RULE))
     current = Programme.objects.filter(patient=OuterRef("pk"), is_current=True)
     last_session = SessionLog.objects.filter(patient=OuterRef("pk")).order_by("-performed_on")
     first_programme = Programme.objects.filter(patient=OuterRef("pk")).order_by("created_at")
@@ -251,11 +252,7 @@ def _triage_patients(
         caseload.annotate(
             t_zone=Subquery(latest.values("zone")[:1]),
             t_made_on=Subquery(latest.values("made_on")[:1]),
-            t_trend_rising=Subquery(
-                latest.annotate(rising=_CitesRule("reasons", TREND_RISING_RULE)).values("rising")[
-                    :1
-                ]
-            ),
+            t_trend_rising=Subquery(rising.values("rising")[:1]),
             t_pending_id=Subquery(pending.values("public_id")[:1]),
             t_pending_from=Subquery(pending.values("stage_from")[:1]),
             t_pending_to=Subquery(pending.values("stage_to")[:1]),
