@@ -17,14 +17,14 @@ from tests.conftest import PASSWORD, World
 STRANGER = "someone.else@example.test"
 
 
-def test_the_page_shows_the_one_address_and_who_changes_it(world: World) -> None:
+def test_the_page_shows_the_one_address_and_whom_to_tell(world: World) -> None:
     client = Client()
     client.force_login(world.patient_user)
 
     page = client.get("/accounts/email/").content.decode()
 
     assert f"You sign in with <strong>{world.patient_user.email}</strong>" in page
-    assert f"ask {world.clinic.name}, who can check it is you" in page
+    assert f"if yours has changed, tell {world.clinic.name}." in page
     assert "<form" not in page.split('<main id="content"')[1].split("</main>")[0]
 
 
