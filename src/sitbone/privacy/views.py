@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from sitbone.clinics.access import (
     require_staff,
     staff_reads_audit,
 )
+from sitbone.clinics.models import Clinic
 from sitbone.privacy.forms import (
     BreachForm,
     CareConsentForm,
@@ -28,7 +30,7 @@ from sitbone.privacy.forms import (
     PrivacySettingsForm,
     breach_initial,
 )
-from sitbone.privacy.models import OPTIONAL_PURPOSES, ConsentPurpose, ConsentSource
+from sitbone.privacy.models import OPTIONAL_PURPOSES, Breach, ConsentPurpose, ConsentSource
 from sitbone.privacy.selectors import (
     audit_breach_patients_read,
     breach_for_admin,
@@ -48,6 +50,7 @@ from sitbone.privacy.selectors import (
     purge_schedule,
 )
 from sitbone.privacy.services import (
+    BreachFacts,
     PrivacyRefused,
     breach_record,
     breach_update,
@@ -289,25 +292,43 @@ def _breach_form(request: AuthenticatedHttpRequest, **kwargs: object) -> BreachF
     )
 
 
+def _breach_form_page(
+    request: AuthenticatedHttpRequest,
+    form: BreachForm,
+    save: Callable[[BreachFacts], tuple[Breach, str]],
+    *,
+    breach: Breach | None,
+    clinic: Clinic,
+) -> HttpResponse:
+    """A new breach or a new version of one: ``save`` writes the form's facts and returns the
+    breach with what to tell the admin; a refusal goes back onto the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved, done = save(form.facts())
+        except PrivacyRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(request, done)
+            return redirect("privacy_clinic:breach_detail", breach_id=saved.public_id)
+    return render(
+        request,
+        "privacy/breach_form.html",
+        {"form": form, "breach": breach, "clinic": clinic},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def breach_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     staff = require_staff(request.user, admin=True)
+
+    def record(facts: BreachFacts) -> tuple[Breach, str]:
+        breach = breach_record(actor=request.user, clinic=staff.clinic, facts=facts)
+        return breach, f"{breach.reference} is recorded."
+
     form = _breach_form(request, editing=False)
-    if request.method == "POST" and form.is_valid():
-        try:
-            breach = breach_record(actor=request.user, clinic=staff.clinic, facts=form.facts())
-        except PrivacyRefused as refused:
-            form.add_error(refused.field, refused.message)
-        else:
-            messages.success(request, f"{breach.reference} is recorded.")
-            return redirect("privacy_clinic:breach_detail", breach_id=breach.public_id)
-    return render(
-        request,
-        "privacy/breach_form.html",
-        {"form": form, "breach": None, "clinic": staff.clinic},
-        status=400 if request.method == "POST" else 200,
-    )
+    return _breach_form_page(request, form, record, breach=None, clinic=staff.clinic)
 
 
 @login_required
@@ -326,21 +347,12 @@ def breach_detail(request: AuthenticatedHttpRequest, breach_id: str) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def breach_edit(request: AuthenticatedHttpRequest, breach_id: str) -> HttpResponse:
     file = breach_for_admin(actor=request.user, public_id=breach_id, request=request)
-    clinic = file.breach.clinic
-    form = _breach_form(request, editing=True, initial=breach_initial(file.current))
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = breach_update(actor=request.user, breach=file.breach, facts=form.facts())
-        except PrivacyRefused as refused:
-            form.add_error(refused.field, refused.message)
-        else:
-            messages.success(request, f"{file.breach.reference} version {version.number} is saved.")
-            return redirect("privacy_clinic:breach_detail", breach_id=file.breach.public_id)
+
+    def update(facts: BreachFacts) -> tuple[Breach, str]:
+        version = breach_update(actor=request.user, breach=file.breach, facts=facts)
+        return file.breach, f"{file.breach.reference} version {version.number} is saved."
+
     if request.method == "GET":
         audit_breach_patients_read(actor=request.user, file=file, request=request)
-    return render(
-        request,
-        "privacy/breach_form.html",
-        {"form": form, "breach": file.breach, "clinic": clinic},
-        status=400 if request.method == "POST" else 200,
-    )
+    form = _breach_form(request, editing=True, initial=breach_initial(file.current))
+    return _breach_form_page(request, form, update, breach=file.breach, clinic=file.breach.clinic)
