@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from sitbone.clinics.access import caseload_for, require_staff
 from sitbone.clinics.models import Clinic, Invitation, Membership
@@ -544,7 +545,7 @@ TIMELINE_DETAIL_CHARS = 220
 def _timeline_shortened(entries: list[TimelineEntry]) -> list[TimelineEntry]:
     limit = TIMELINE_DETAIL_CHARS
     return [
-        replace(e, detail=e.detail[: limit - 1].rstrip() + "…") if len(e.detail) > limit else e
+        replace(e, detail=Truncator(e.detail).chars(limit)) if len(e.detail) > limit else e
         for e in entries
     ]
 
