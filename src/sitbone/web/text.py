@@ -43,9 +43,9 @@ def no_control_characters(value: str) -> None:
 
 def clean_person_name(value: str, *, own: bool = False) -> str:
     """A name with its runs of spaces and line breaks made single spaces, refused when empty or
-    with any character that does not print. ``own``: the person is typing their own name."""
-    name = " ".join(value.split())
-    if not name or any(not ch.isprintable() for ch in name):
+    with a control or formatting character. ``own``: the person is typing their own name."""
+    name = " ".join(value.split())  # no line breaks or tabs are left to be kept
+    if not name or _first_control_character(name) is not None:
         whose = "your" if own else "a"
         raise ValidationError(f"Enter {whose} name using letters, spaces and punctuation.")
     return name
