@@ -105,6 +105,7 @@ NO_PATIENT_DATA = {
     "account_inactive",
     "account_reauthenticate",
     "account_email",
+    "accounts:email",
     "account_email_verification_sent",
     "account_change_password",
     "account_reset_password",

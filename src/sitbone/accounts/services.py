@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from allauth.account.models import EmailAddress
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 
 from sitbone.accounts.models import User
+from sitbone.clinics.access import staff_context
+from sitbone.clinics.models import AuditCategory, Clinic
+from sitbone.clinics.services import audit_record
+from sitbone.patients.models import Patient
 
 
 def account_create(*, email: str, password: str | None, full_name: str) -> User:
@@ -20,3 +31,143 @@ def sessions_end_everywhere(*, user: User) -> None:
     """Sign the person out on every device: each session signed in before now stops matching
     the user's session hash at its next request (the current one is flushed by the caller)."""
     User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+
+
+# --- Changing the sign-in address ------------------------------------------------------------
+
+EMAIL_CHANGE_HOURS = 24
+"""How long the link sent to a new address works."""
+_EMAIL_CHANGE_SALT = "sitbone.accounts.email-change"
+
+
+class EmailChangeRefused(Exception):
+    """The link cannot change the address; the message says why and what to do."""
+
+
+def _account_state(user: User) -> str:
+    """Changes when the address or the password does, so a link works once and no longer after
+    either has changed."""
+    return salted_hmac(
+        _EMAIL_CHANGE_SALT, f"{user.email}\n{user.password}", algorithm="sha256"
+    ).hexdigest()[:32]
+
+
+def _address_taken(email: str, *, user: User) -> bool:
+    return (
+        User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exclude(user=user).exists()
+    )
+
+
+def email_change_request(*, user: User, new_email: str, confirm_url: str) -> None:
+    """Send a link to the new address; nothing changes until it is opened by this person.
+
+    The password was checked by the form. If another account already signs in with the address,
+    the address is told so instead, and the person asking sees the same answer either way:
+    the page does not reveal which addresses have accounts.
+    """
+    if _address_taken(new_email, user=user):
+        send_mail(
+            subject="[Sitbone] Your address was offered for another account",
+            message=(
+                "Someone signed in to Sitbone asked to move their sign-in to this address.\n"
+                "This address already has a Sitbone account, so nothing was changed.\n\n"
+                "If it was you, sign in with this address instead. If not, you need do nothing.\n"
+            ),
+            from_email=None,
+            recipient_list=[new_email],
+        )
+        return
+    token = signing.dumps(
+        {"user": str(user.public_id), "email": new_email, "state": _account_state(user)},
+        salt=_EMAIL_CHANGE_SALT,
+    )
+    send_mail(
+        subject="[Sitbone] Confirm your new sign-in address",
+        message=(
+            f"Hello {user.full_name or 'there'},\n\n"
+            f"You asked to sign in to Sitbone with {new_email} instead of {user.email}.\n"
+            f"Open this link within {EMAIL_CHANGE_HOURS} hours, signed in, to confirm:\n\n"
+            f"{confirm_url}?{urlencode({'confirm': token})}\n\n"
+            "If you did not ask for this, ignore this message: nothing changes.\n"
+        ),
+        from_email=None,
+        recipient_list=[new_email],
+    )
+
+
+def email_change_target(*, user: User, token: str) -> str:
+    """The new address a link asks for, or EmailChangeRefused."""
+    try:
+        claim = signing.loads(token, salt=_EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_HOURS * 3600)
+    except signing.SignatureExpired:
+        raise EmailChangeRefused(
+            f"This link is more than {EMAIL_CHANGE_HOURS} hours old. Ask for a new one below."
+        ) from None
+    except signing.BadSignature:
+        raise EmailChangeRefused(
+            "This link is not complete. Copy the whole link from the email."
+        ) from None
+    if not isinstance(claim, dict) or claim.get("user") != str(user.public_id):
+        raise EmailChangeRefused(
+            "This link was sent for another account. Sign out, and open it signed in as the "
+            "person who asked for it."
+        )
+    if claim.get("state") != _account_state(user):
+        raise EmailChangeRefused(
+            "This link was used already, or your address or password has changed since it was "
+            "sent. Ask for a new one below if you still need it."
+        )
+    return str(claim["email"])
+
+
+def email_change_confirm(*, user: User, token: str, request: HttpRequest) -> str:
+    """Move the person's sign-in (and their patient record's address) to the address the link
+    was sent to; tell the old address. Returns the new address."""
+    new_email = email_change_target(user=user, token=token)
+    old_email = user.email
+    try:
+        with transaction.atomic():
+            if _address_taken(new_email, user=user):
+                raise IntegrityError(new_email)
+            user.email = new_email
+            user.save(update_fields=["email"])
+            EmailAddress.objects.filter(user=user).exclude(primary=True).delete()
+            EmailAddress.objects.update_or_create(
+                user=user, primary=True, defaults={"email": new_email, "verified": True}
+            )
+            patient = Patient.objects.select_related("clinic").filter(user=user).first()
+            clinic: Clinic | None
+            if patient is not None:
+                patient.email = new_email
+                patient.save(update_fields=["email"])
+                clinic = patient.clinic
+            else:
+                staff = staff_context(user)
+                clinic = staff.clinic if staff is not None else None
+            audit_record(
+                category=AuditCategory.AUTH,
+                action="account.email_change",
+                actor=user,
+                clinic=clinic,
+                patient=patient,
+                request=request,
+                detail="sign-in address changed",
+            )
+    except IntegrityError:
+        user.email = old_email  # as the database still has it
+        raise EmailChangeRefused(
+            f"{new_email} is in use by another account now, so your address was not changed."
+        ) from None
+    send_mail(
+        subject="[Sitbone] Your sign-in address was changed",
+        message=(
+            f"Hello {user.full_name or 'there'},\n\n"
+            f"Your Sitbone account now signs in with {new_email}; this address ({old_email}) "
+            "no longer does, and Sitbone's messages go to the new one.\n\n"
+            "If you did not do this, contact your clinic straight away.\n"
+        ),
+        from_email=None,
+        recipient_list=[old_email],
+    )
+    return new_email

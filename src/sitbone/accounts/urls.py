@@ -5,5 +5,6 @@ from sitbone.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("invite/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
+    path("email/", views.email_view, name="email"),  # before allauth's page of the same path
     path("keep-alive/", views.session_keepalive_view, name="session_keepalive"),
 ]

@@ -1,19 +1,29 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from sitbone.accounts.backends import SIGN_IN_BACKEND
-from sitbone.accounts.forms import InvitationAcceptForm
+from sitbone.accounts.forms import EmailChangeForm, InvitationAcceptForm
+from sitbone.accounts.services import (
+    EMAIL_CHANGE_HOURS,
+    EmailChangeRefused,
+    email_change_confirm,
+    email_change_request,
+    email_change_target,
+)
 from sitbone.clinics.services import invitation_accept, invitation_by_token
 from sitbone.privacy.forms import terms_of_care_field
 from sitbone.privacy.models import ConsentSource
 from sitbone.privacy.services import consent_to_care_record
+from sitbone.web.http import AuthenticatedHttpRequest
 
 
 @require_http_methods(["GET", "POST"])
@@ -64,3 +74,54 @@ def session_keepalive_view(request: HttpRequest) -> HttpResponse:
     """
     request.session["sitbone_seen_at"] = timezone.now().timestamp()
     return HttpResponse(status=204)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The sign-in address: shown, and changed by a link sent to the new one.
+
+    Asking needs the password; the link is opened signed in and confirmed with a button (a mail
+    scanner following links must not change anything); the old address is told afterwards.
+    """
+    user = request.user
+    token = request.POST.get("confirm") or request.GET.get("confirm") or ""
+    form = EmailChangeForm(request=request)
+    refused = ""
+    target = ""
+    status = 200
+    if request.method == "POST" and "confirm" in request.POST:
+        try:
+            new_email = email_change_confirm(user=user, token=token, request=request)
+        except EmailChangeRefused as error:
+            refused, status = str(error), 400
+        else:
+            messages.success(request, f"You now sign in with {new_email}.")
+            return redirect("accounts:email")
+    elif request.method == "POST":
+        form = EmailChangeForm(request.POST, request=request)
+        if form.is_valid():
+            new_email = form.cleaned_data["email"]
+            email_change_request(
+                user=user,
+                new_email=new_email,
+                confirm_url=request.build_absolute_uri(reverse("accounts:email")),
+            )
+            messages.info(
+                request,
+                f"We sent a link to {new_email}. Open it within {EMAIL_CHANGE_HOURS} hours, "
+                "signed in, to confirm the change. Until then you sign in as before.",
+            )
+            return redirect("accounts:email")
+        status = 400
+    elif token:
+        try:
+            target = email_change_target(user=user, token=token)
+        except EmailChangeRefused as error:
+            refused, status = str(error), 400
+    return render(
+        request,
+        "account/email.html",
+        {"form": form, "token": token, "target": target, "refused": refused},
+        status=status,
+    )
