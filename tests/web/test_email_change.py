@@ -250,3 +250,11 @@ def test_links_are_limited_to_a_few_an_hour(world: World) -> None:
     assert sixth.status_code == 400
     assert "Try again in" in sixth.content.decode()
     assert len(mail.outbox) == 5
+
+
+def test_the_account_page_leads_to_the_address(world: World) -> None:
+    page = signed_in(world.patient_user).get("/accounts/password/change/").content.decode()
+
+    assert f"You sign in with <strong>{world.patient_user.email}</strong>" in page
+    assert 'href="/accounts/email/"' in page
+    assert 'name="oldpassword"' in page  # and the password can still be changed there
