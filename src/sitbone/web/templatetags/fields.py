@@ -32,10 +32,14 @@ _CHOICE_WIDGETS = frozenset({"radioselect", "checkboxselectmultiple"})
 
 
 def _errors(field: BoundField) -> SafeString:
-    return format_html_join(
-        "",
+    """All of a field's errors in the one element its `aria-describedby` names (an id is
+    unique, so two errors cannot each have it)."""
+    if not field.errors:
+        return SafeString()
+    return format_html(
         '<p class="error-message" id="{}_error"><span class="visually-hidden">Error:</span> {}</p>',
-        ((field.auto_id, error) for error in field.errors),
+        field.auto_id,
+        " ".join(str(error) for error in field.errors),
     )
 
 
