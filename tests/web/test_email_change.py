@@ -73,6 +73,9 @@ def test_the_new_address_takes_over_only_when_its_link_is_confirmed(world: World
     assert asked.status_code == 302
     assert SENT in client.get("/accounts/email/").content.decode()
     assert [m.to for m in mail.outbox] == [[NEW]]
+    assert (
+        old not in mail.outbox[0].body and world.patient_user.full_name not in mail.outbox[0].body
+    )
     link = link_in(mail.outbox[0])
     assert state(world) == before  # nothing yet: a mistyped address changes nothing
     page = client.get(link)  # opening the link (or a mail scanner following it) only asks

@@ -60,11 +60,12 @@ def _address_taken(email: str, *, user: User) -> bool:
 
 
 def email_change_request(*, user: User, new_email: str, confirm_url: str) -> None:
-    """Send a link to the new address; nothing changes until it is opened by this person.
+    """Send a link to the new address; nothing changes until this person opens it signed in.
 
-    The password was checked by the form. If another account already signs in with the address,
-    the address is told so instead, and the person asking sees the same answer either way:
-    the page does not reveal which addresses have accounts.
+    The password was checked by the form. The message names neither the person nor their old
+    address, since a mistyped address is a stranger's. If another account already signs in with
+    the address, the address is told so instead and gets no link; the person asking sees the
+    same answer either way, so the page does not reveal which addresses have accounts.
     """
     if _address_taken(new_email, user=user):
         send_mail(
@@ -85,8 +86,8 @@ def email_change_request(*, user: User, new_email: str, confirm_url: str) -> Non
     send_mail(
         subject="[Sitbone] Confirm your new sign-in address",
         message=(
-            f"Hello {user.full_name or 'there'},\n\n"
-            f"You asked to sign in to Sitbone with {new_email} instead of {user.email}.\n"
+            "Hello,\n\n"
+            "You asked to sign in to Sitbone with this address from now on.\n"
             f"Open this link within {EMAIL_CHANGE_HOURS} hours, signed in, to confirm:\n\n"
             f"{confirm_url}?{urlencode({'confirm': token})}\n\n"
             "If you did not ask for this, ignore this message: nothing changes.\n"
