@@ -4,6 +4,7 @@ link sent to the new address while signed in, and told to the old one afterwards
 from __future__ import annotations
 
 import re
+import smtplib
 import time
 from typing import Any
 from unittest import mock
@@ -12,6 +13,7 @@ from urllib.parse import unquote
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client
 
 from sitbone.accounts.models import User
@@ -261,3 +263,44 @@ def test_the_account_page_leads_to_the_address(world: World) -> None:
     assert f"You sign in with <strong>{world.patient_user.email}</strong>" in page
     assert 'href="/accounts/email/"' in page
     assert 'name="oldpassword"' in page  # and the password can still be changed there
+
+
+class MailServerDown(BaseEmailBackend):
+    """The clinic's SMTP server refusing: the one thing outside the machine these tests fake."""
+
+    def send_messages(self, email_messages: Any) -> int:
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+DOWN = {"default": {"BACKEND": f"{__name__}.MailServerDown"}}
+
+
+def test_a_link_that_cannot_be_sent_is_said_so_and_changes_nothing(
+    world: World, settings: Any
+) -> None:
+    settings.MAILERS = DOWN
+    client = signed_in(world.patient_user)
+    before = state(world)
+
+    answer = ask(client)
+
+    assert answer.status_code == 503
+    assert "could not be sent just now" in answer.content.decode()
+    assert state(world) == before
+
+
+def test_a_change_made_stays_made_when_the_old_address_cannot_be_told(
+    world: World, settings: Any
+) -> None:
+    client = signed_in(world.patient_user)
+    ask(client)
+    link = link_in(mail.outbox[0])
+    settings.MAILERS = DOWN
+
+    done = confirm(client, link)
+
+    assert done.status_code == 302
+    assert state(world)[0] == NEW
+    page = client.get("/accounts/email/").content.decode()
+    assert f"You now sign in with {NEW}" in page
+    assert "telling your old address could not be sent" in page

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from allauth.account.models import EmailAddress
@@ -17,6 +20,8 @@ from sitbone.clinics.access import staff_context
 from sitbone.clinics.models import AuditCategory, Clinic
 from sitbone.clinics.services import audit_record
 from sitbone.patients.models import Patient
+
+logger = logging.getLogger(__name__)
 
 
 def account_create(*, email: str, password: str | None, full_name: str) -> User:
@@ -62,7 +67,8 @@ def _address_taken(email: str, *, user: User) -> bool:
 def email_change_request(*, user: User, new_email: str, confirm_url: str) -> None:
     """Send a link to the new address; nothing changes until this person opens it signed in.
 
-    The password was checked by the form. The message names neither the person nor their old
+    The password was checked by the form. A link that cannot be sent is EmailChangeRefused.
+    The message names neither the person nor their old
     address, since a mistyped address is a stranger's. If another account already signs in with
     the address, the address is told so instead and gets no link; the person asking sees the
     same answer either way, so the page does not reveal which addresses have accounts.
@@ -83,18 +89,24 @@ def email_change_request(*, user: User, new_email: str, confirm_url: str) -> Non
         {"user": str(user.public_id), "email": new_email, "state": _account_state(user)},
         salt=_EMAIL_CHANGE_SALT,
     )
-    send_mail(
-        subject="[Sitbone] Confirm your new sign-in address",
-        message=(
-            "Hello,\n\n"
-            "You asked to sign in to Sitbone with this address from now on.\n"
-            f"Open this link within {EMAIL_CHANGE_HOURS} hours, signed in, to confirm:\n\n"
-            f"{confirm_url}?{urlencode({'confirm': token})}\n\n"
-            "If you did not ask for this, ignore this message: nothing changes.\n"
-        ),
-        from_email=None,
-        recipient_list=[new_email],
-    )
+    try:
+        send_mail(
+            subject="[Sitbone] Confirm your new sign-in address",
+            message=(
+                "Hello,\n\n"
+                "You asked to sign in to Sitbone with this address from now on.\n"
+                f"Open this link within {EMAIL_CHANGE_HOURS} hours, signed in, to confirm:\n\n"
+                f"{confirm_url}?{urlencode({'confirm': token})}\n\n"
+                "If you did not ask for this, ignore this message: nothing changes.\n"
+            ),
+            from_email=None,
+            recipient_list=[new_email],
+        )
+    except (OSError, smtplib.SMTPException):
+        logger.exception("The link to confirm a new sign-in address could not be sent")
+        raise EmailChangeRefused(
+            "The link could not be sent just now. Nothing has changed; try again in a few minutes."
+        ) from None
 
 
 def email_change_target(*, user: User, token: str) -> str:
@@ -122,9 +134,15 @@ def email_change_target(*, user: User, token: str) -> str:
     return str(claim["email"])
 
 
-def email_change_confirm(*, user: User, token: str, request: HttpRequest) -> str:
+@dataclass(frozen=True)
+class EmailChanged:
+    new_email: str
+    old_address_told: bool
+
+
+def email_change_confirm(*, user: User, token: str, request: HttpRequest) -> EmailChanged:
     """Move the person's sign-in (and their patient record's address) to the address the link
-    was sent to; tell the old address. Returns the new address."""
+    was sent to, then tell the old address."""
     new_email = email_change_target(user=user, token=token)
     old_email = user.email
     try:
@@ -160,15 +178,19 @@ def email_change_confirm(*, user: User, token: str, request: HttpRequest) -> str
         raise EmailChangeRefused(
             f"{new_email} is in use by another account now, so your address was not changed."
         ) from None
-    send_mail(
-        subject="[Sitbone] Your sign-in address was changed",
-        message=(
-            f"Hello {user.full_name or 'there'},\n\n"
-            f"Your Sitbone account now signs in with {new_email}; this address ({old_email}) "
-            "no longer does, and Sitbone's messages go to the new one.\n\n"
-            "If you did not do this, contact your clinic straight away.\n"
-        ),
-        from_email=None,
-        recipient_list=[old_email],
-    )
-    return new_email
+    try:
+        send_mail(
+            subject="[Sitbone] Your sign-in address was changed",
+            message=(
+                f"Hello {user.full_name or 'there'},\n\n"
+                f"Your Sitbone account now signs in with {new_email}; this address ({old_email}) "
+                "no longer does, and Sitbone's messages go to the new one.\n\n"
+                "If you did not do this, contact your clinic straight away.\n"
+            ),
+            from_email=None,
+            recipient_list=[old_email],
+        )
+    except (OSError, smtplib.SMTPException):  # the change is made and stays made: say so
+        logger.exception("Sign-in address changed; the notice to the old address failed")
+        return EmailChanged(new_email, old_address_told=False)
+    return EmailChanged(new_email, old_address_told=True)

@@ -92,21 +92,27 @@ def email_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and "confirm" in request.POST:
         try:
-            new_email = email_change_confirm(user=user, token=token, request=request)
+            changed = email_change_confirm(user=user, token=token, request=request)
         except EmailChangeRefused as error:
             refused, status = str(error), 400
         else:
-            messages.success(request, f"You now sign in with {new_email}.")
+            messages.success(request, f"You now sign in with {changed.new_email}.")
+            if not changed.old_address_told:
+                messages.warning(request, "The message telling your old address could not be sent.")
             return redirect("accounts:email")
     elif request.method == "POST":
         form = EmailChangeForm(request.POST, request=request)
         if form.is_valid():
             new_email = form.cleaned_data["email"]
-            email_change_request(
-                user=user,
-                new_email=new_email,
-                confirm_url=request.build_absolute_uri(reverse("accounts:email")),
-            )
+            try:
+                email_change_request(
+                    user=user,
+                    new_email=new_email,
+                    confirm_url=request.build_absolute_uri(reverse("accounts:email")),
+                )
+            except EmailChangeRefused as error:  # the mail could not go: nothing to confirm
+                form.add_error(None, str(error))
+                return render(request, "account/email.html", {"form": form}, status=503)
             messages.info(
                 request,
                 f"We sent a link to {new_email}. Open it within {EMAIL_CHANGE_HOURS} hours, "
