@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import time_machine
 from django.core import mail
@@ -13,6 +14,7 @@ from sitbone.clinics.models import AuditEvent, Invitation, Membership
 from sitbone.clinics.services import invitation_create
 from sitbone.patients.models import Patient
 from tests.conftest import PASSWORD, World
+from tests.mail import MAIL_SERVER_DOWN
 
 
 def sign_in(client: Client, email: str, password: str, **extra: str) -> int:
@@ -218,6 +220,46 @@ def test_a_clinic_admin_invites_staff_who_join_that_clinic(world: World) -> None
     )
     membership = Membership.objects.get(user__email="sol@harbour.test")
     assert (membership.clinic, membership.role) == (world.clinic, "clinician")
+
+
+def test_an_invitation_that_cannot_be_emailed_still_stands_and_staff_get_its_link(
+    world: World, settings: Any
+) -> None:
+    """The mail server being down is no reason to lose the patient just entered: the record and
+    the invitation are kept, and the page gives staff the link to pass on another way."""
+    settings.MAILERS = MAIL_SERVER_DOWN
+    staff = Client()
+    staff.force_login(world.clinician)
+    admin = Client()
+    admin.force_login(world.admin)
+
+    added = staff.post(
+        "/clinic/patients/new/",
+        {
+            "full_name": "Nina New",
+            "email": "nina@new.test",
+            "affected_side": "left",
+            "activities": "running",
+            "goals": "Sit through a film",
+            "irritability": "moderate",
+        },
+        follow=True,
+    )
+    invited = admin.post(
+        "/clinic/staff/",
+        {"full_name": "Sol Staff", "email": "sol@harbour.test", "role": "clinician"},
+        follow=True,
+    )
+
+    for page, who in ((added, "nina@new.test"), (invited, "sol@harbour.test")):
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert "the invitation email could not be sent just now" in text
+        link = text.split("Give them this link another way (it works once): ", 1)[1].split("<")[0]
+        assert "/accounts/invite/" in link
+        assert Invitation.objects.filter(email=who, accepted_at=None).count() == 1
+        assert Client().get(link.split("testserver", 1)[1]).status_code == 200  # the link works
+    assert Patient.objects.filter(email="nina@new.test").exists()
 
 
 def test_weak_or_mismatched_passwords_are_refused_with_a_message(world: World) -> None:

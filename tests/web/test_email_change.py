@@ -4,7 +4,6 @@ link sent to the new address while signed in, and told to the old one afterwards
 from __future__ import annotations
 
 import re
-import smtplib
 import time
 from typing import Any
 from unittest import mock
@@ -13,13 +12,13 @@ from urllib.parse import unquote
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
-from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client
 
 from sitbone.accounts.models import User
 from sitbone.accounts.services import EMAIL_CHANGE_HOURS
 from sitbone.clinics.models import AuditEvent
 from tests.conftest import PASSWORD, World
+from tests.mail import MAIL_SERVER_DOWN
 
 NEW = "pat.new@example.test"
 SENT = "We sent a link to"
@@ -265,20 +264,10 @@ def test_the_account_page_leads_to_the_address(world: World) -> None:
     assert 'name="oldpassword"' in page  # and the password can still be changed there
 
 
-class MailServerDown(BaseEmailBackend):
-    """The clinic's SMTP server refusing: the one thing outside the machine these tests fake."""
-
-    def send_messages(self, email_messages: Any) -> int:
-        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-
-
-DOWN = {"default": {"BACKEND": f"{__name__}.MailServerDown"}}
-
-
 def test_a_link_that_cannot_be_sent_is_said_so_and_changes_nothing(
     world: World, settings: Any
 ) -> None:
-    settings.MAILERS = DOWN
+    settings.MAILERS = MAIL_SERVER_DOWN
     client = signed_in(world.patient_user)
     before = state(world)
 
@@ -295,7 +284,7 @@ def test_a_change_made_stays_made_when_the_old_address_cannot_be_told(
     client = signed_in(world.patient_user)
     ask(client)
     link = link_in(mail.outbox[0])
-    settings.MAILERS = DOWN
+    settings.MAILERS = MAIL_SERVER_DOWN
 
     done = confirm(client, link)
 

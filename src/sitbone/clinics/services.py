@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+import smtplib
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +19,8 @@ from sitbone.clinics.models import AuditCategory, AuditEvent, Clinic, Invitation
 if TYPE_CHECKING:
     from sitbone.accounts.models import User
     from sitbone.patients.models import Patient
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -160,21 +164,30 @@ def clinic_settings_update(
     return clinic
 
 
-def invitation_send(*, invitation: Invitation, link: str) -> None:
-    """Email the invitation link (console/file backend by default, SMTP by settings)."""
+def invitation_send(*, invitation: Invitation, link: str) -> bool:
+    """Email the invitation link (console/file backend by default, SMTP by settings).
+
+    False when the mail server could not take it (logged): the invitation stands, and the
+    caller can give its link another way.
+    """
     from django.core.mail import send_mail
 
     role = {"patient": "to follow your programme", "clinician": "as a clinician"}.get(
         invitation.kind, "as a clinic admin"
     )
-    send_mail(
-        subject=f"[Sitbone] {invitation.clinic.name} invited you",
-        message=(
-            f"Hello {invitation.full_name},\n\n"
-            f"{invitation.clinic.name} invited you to Sitbone {role}.\n"
-            f"Open this link to create your account (it works once and expires on "
-            f"{invitation.expires_at:%d %B %Y}):\n\n{link}\n"
-        ),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+    try:
+        send_mail(
+            subject=f"[Sitbone] {invitation.clinic.name} invited you",
+            message=(
+                f"Hello {invitation.full_name},\n\n"
+                f"{invitation.clinic.name} invited you to Sitbone {role}.\n"
+                f"Open this link to create your account (it works once and expires on "
+                f"{invitation.expires_at:%d %B %Y}):\n\n{link}\n"
+            ),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+    except (OSError, smtplib.SMTPException):
+        logger.exception("An invitation could not be emailed")
+        return False
+    return True

@@ -104,10 +104,14 @@ def patient_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             form.add_error("email", "This clinic already has a patient with this email address.")
         else:
             link = request.build_absolute_uri(reverse("accounts:invitation_accept", args=[token]))
-            invitation_send(invitation=invitation, link=link)
-            messages.success(
-                request, f"{patient.full_name} was added and sent an invitation: {link}"
-            )
+            if invitation_send(invitation=invitation, link=link):
+                messages.success(
+                    request, f"{patient.full_name} was added and sent an invitation: {link}"
+                )
+            else:
+                messages.warning(
+                    request, _unsent_invitation(f"{patient.full_name} was added", link)
+                )
             return redirect("clinics:patient_detail", patient_id=patient.public_id)
     status = 400 if request.method == "POST" else 200
     return render(request, "clinics/patient_new.html", {"form": form}, status=status)
@@ -127,8 +131,10 @@ def staff(request: AuthenticatedHttpRequest) -> HttpResponse:
             kind=InvitationKind(form.cleaned_data["role"]),
         )
         link = request.build_absolute_uri(reverse("accounts:invitation_accept", args=[token]))
-        invitation_send(invitation=invitation, link=link)
-        messages.success(request, f"Invitation sent to {invitation.email}: {link}")
+        if invitation_send(invitation=invitation, link=link):
+            messages.success(request, f"Invitation sent to {invitation.email}: {link}")
+        else:
+            messages.warning(request, _unsent_invitation(f"{invitation.email} was invited", link))
         return redirect("clinics:staff")
     return render(
         request,
@@ -164,4 +170,12 @@ def clinic_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
         "clinics/settings.html",
         {"form": form},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def _unsent_invitation(done: str, link: str) -> str:
+    """What staff read when the invitation stands but its email could not be sent."""
+    return (
+        f"{done}, but the invitation email could not be sent just now. "
+        f"Give them this link another way (it works once): {link}"
     )
