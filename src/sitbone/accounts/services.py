@@ -16,10 +16,9 @@ from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
 from sitbone.accounts.models import User
-from sitbone.clinics.access import staff_context
-from sitbone.clinics.models import AuditCategory, Clinic
+from sitbone.clinics.access import own_clinic, own_patient_record
+from sitbone.clinics.models import AuditCategory
 from sitbone.clinics.services import audit_record
-from sitbone.patients.models import Patient
 
 logger = logging.getLogger(__name__)
 
@@ -155,20 +154,15 @@ def email_change_confirm(*, user: User, token: str, request: HttpRequest) -> Ema
             EmailAddress.objects.update_or_create(
                 user=user, primary=True, defaults={"email": new_email, "verified": True}
             )
-            patient = Patient.objects.select_related("clinic").filter(user=user).first()
-            clinic: Clinic | None
+            patient = own_patient_record(user)
             if patient is not None:
                 patient.email = new_email
                 patient.save(update_fields=["email"])
-                clinic = patient.clinic
-            else:
-                staff = staff_context(user)
-                clinic = staff.clinic if staff is not None else None
             audit_record(
                 category=AuditCategory.AUTH,
                 action="account.email_change",
                 actor=user,
-                clinic=clinic,
+                clinic=own_clinic(user),
                 patient=patient,
                 request=request,
                 detail="sign-in address changed",

@@ -151,6 +151,15 @@ def _patient_of(actor: Any) -> Patient | None:
     return Patient.objects.select_related("clinic").filter(user=actor).first()
 
 
+def own_clinic(actor: Any) -> Clinic | None:
+    """The clinic a person belongs to: a staff member's, else their own patient record's."""
+    staff = staff_context(actor)
+    if staff is not None:
+        return staff.clinic
+    patient = own_patient_record(actor)
+    return patient.clinic if patient is not None else None
+
+
 def signed_in_user(user_id: int | str) -> User | None:
     """The user a session names, loaded with their own patient record and with whether they
     belong to any clinic's staff, in one query.

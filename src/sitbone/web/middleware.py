@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from sitbone.clinics.access import own_patient_record, staff_context
+from sitbone.clinics.access import own_clinic
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -45,10 +45,7 @@ class ClinicTimeZoneMiddleware:
         user = request.user
         if not user.is_authenticated or request.path_info.startswith("/api/"):
             return self.get_response(request)
-        staff = staff_context(user)
-        clinic = (
-            staff.clinic if staff is not None else getattr(own_patient_record(user), "clinic", None)
-        )
+        clinic = own_clinic(user)
         if clinic is None:
             return self.get_response(request)
         with timezone.override(clinic.time_zone):
