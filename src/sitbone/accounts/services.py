@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -19,8 +17,7 @@ from sitbone.accounts.models import User
 from sitbone.clinics.access import own_clinic, own_patient_record
 from sitbone.clinics.models import AuditCategory
 from sitbone.clinics.services import audit_record
-
-logger = logging.getLogger(__name__)
+from sitbone.web.mail import mail_sent
 
 
 def account_create(*, email: str, password: str | None, full_name: str) -> User:
@@ -67,10 +64,10 @@ def email_change_request(*, user: User, new_email: str, confirm_url: str) -> Non
     """Send a link to the new address; nothing changes until this person opens it signed in.
 
     The password was checked by the form. A link that cannot be sent is EmailChangeRefused.
-    The message names neither the person nor their old
-    address, since a mistyped address is a stranger's. If another account already signs in with
-    the address, the address is told so instead and gets no link; the person asking sees the
-    same answer either way, so the page does not reveal which addresses have accounts.
+    The message names neither the person nor their old address, since a mistyped address is a
+    stranger's. If another account already signs in with the address, the address is told so
+    instead and gets no link; the person asking sees the same answer either way, so the page
+    does not reveal which addresses have accounts.
     """
     if _address_taken(new_email, user=user):
         send_mail(
@@ -88,21 +85,19 @@ def email_change_request(*, user: User, new_email: str, confirm_url: str) -> Non
         {"user": str(user.public_id), "email": new_email, "state": _account_state(user)},
         salt=_EMAIL_CHANGE_SALT,
     )
-    try:
-        send_mail(
-            subject="[Sitbone] Confirm your new sign-in address",
-            message=(
-                "Hello,\n\n"
-                "You asked to sign in to Sitbone with this address from now on.\n"
-                f"Open this link within {EMAIL_CHANGE_HOURS} hours, signed in, to confirm:\n\n"
-                f"{confirm_url}?{urlencode({'confirm': token})}\n\n"
-                "If you did not ask for this, ignore this message: nothing changes.\n"
-            ),
-            from_email=None,
-            recipient_list=[new_email],
-        )
-    except (OSError, smtplib.SMTPException):
-        logger.exception("The link to confirm a new sign-in address could not be sent")
+    sent = mail_sent(
+        to=new_email,
+        subject="[Sitbone] Confirm your new sign-in address",
+        message=(
+            "Hello,\n\n"
+            "You asked to sign in to Sitbone with this address from now on.\n"
+            f"Open this link within {EMAIL_CHANGE_HOURS} hours, signed in, to confirm:\n\n"
+            f"{confirm_url}?{urlencode({'confirm': token})}\n\n"
+            "If you did not ask for this, ignore this message: nothing changes.\n"
+        ),
+        what="the link to confirm a new sign-in address",
+    )
+    if not sent:
         raise EmailChangeRefused(
             "The link could not be sent just now. Nothing has changed; try again in a few minutes."
         ) from None
@@ -172,19 +167,15 @@ def email_change_confirm(*, user: User, token: str, request: HttpRequest) -> Ema
         raise EmailChangeRefused(
             f"{new_email} is in use by another account now, so your address was not changed."
         ) from None
-    try:
-        send_mail(
-            subject="[Sitbone] Your sign-in address was changed",
-            message=(
-                f"Hello {user.full_name or 'there'},\n\n"
-                f"Your Sitbone account now signs in with {new_email}; this address ({old_email}) "
-                "no longer does, and Sitbone's messages go to the new one.\n\n"
-                "If you did not do this, contact your clinic straight away.\n"
-            ),
-            from_email=None,
-            recipient_list=[old_email],
-        )
-    except (OSError, smtplib.SMTPException):  # the change is made and stays made: say so
-        logger.exception("Sign-in address changed; the notice to the old address failed")
-        return EmailChanged(new_email, old_address_told=False)
-    return EmailChanged(new_email, old_address_told=True)
+    told = mail_sent(  # the change is made and stays made, told or not
+        to=old_email,
+        subject="[Sitbone] Your sign-in address was changed",
+        message=(
+            f"Hello {user.full_name or 'there'},\n\n"
+            f"Your Sitbone account now signs in with {new_email}; this address ({old_email}) "
+            "no longer does, and Sitbone's messages go to the new one.\n\n"
+            "If you did not do this, contact your clinic straight away.\n"
+        ),
+        what="the notice of a sign-in address change to the old address",
+    )
+    return EmailChanged(new_email, old_address_told=told)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import secrets
-import smtplib
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -15,12 +13,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from sitbone.clinics.models import AuditCategory, AuditEvent, Clinic, Invitation, Membership
+from sitbone.web.mail import mail_sent
 
 if TYPE_CHECKING:
     from sitbone.accounts.models import User
     from sitbone.patients.models import Patient
-
-logger = logging.getLogger(__name__)
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -170,24 +167,17 @@ def invitation_send(*, invitation: Invitation, link: str) -> bool:
     False when the mail server could not take it (logged): the invitation stands, and the
     caller can give its link another way.
     """
-    from django.core.mail import send_mail
-
     role = {"patient": "to follow your programme", "clinician": "as a clinician"}.get(
         invitation.kind, "as a clinic admin"
     )
-    try:
-        send_mail(
-            subject=f"[Sitbone] {invitation.clinic.name} invited you",
-            message=(
-                f"Hello {invitation.full_name},\n\n"
-                f"{invitation.clinic.name} invited you to Sitbone {role}.\n"
-                f"Open this link to create your account (it works once and expires on "
-                f"{invitation.expires_at:%d %B %Y}):\n\n{link}\n"
-            ),
-            from_email=None,
-            recipient_list=[invitation.email],
-        )
-    except (OSError, smtplib.SMTPException):
-        logger.exception("An invitation could not be emailed")
-        return False
-    return True
+    return mail_sent(
+        to=invitation.email,
+        subject=f"[Sitbone] {invitation.clinic.name} invited you",
+        message=(
+            f"Hello {invitation.full_name},\n\n"
+            f"{invitation.clinic.name} invited you to Sitbone {role}.\n"
+            f"Open this link to create your account (it works once and expires on "
+            f"{invitation.expires_at:%d %B %Y}):\n\n{link}\n"
+        ),
+        what="an invitation",
+    )
