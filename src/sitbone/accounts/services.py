@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from allauth.account.models import EmailAddress
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -63,44 +62,36 @@ def _address_taken(email: str, *, user: User) -> bool:
 def email_change_request(*, user: User, new_email: str, confirm_url: str) -> None:
     """Send a link to the new address; nothing changes until this person opens it signed in.
 
-    The password was checked by the form. A link that cannot be sent is EmailChangeRefused.
+    The password was checked by the form. A message that cannot be sent is EmailChangeRefused.
     The message names neither the person nor their old address, since a mistyped address is a
     stranger's. If another account already signs in with the address, the address is told so
     instead and gets no link; the person asking sees the same answer either way, so the page
     does not reveal which addresses have accounts.
     """
     if _address_taken(new_email, user=user):
-        send_mail(
-            subject="[Sitbone] Your address was offered for another account",
-            message=(
-                "Someone signed in to Sitbone asked to move their sign-in to this address.\n"
-                "This address already has a Sitbone account, so nothing was changed.\n\n"
-                "If it was you, sign in with this address instead. If not, you need do nothing.\n"
-            ),
-            from_email=None,
-            recipient_list=[new_email],
+        subject = "[Sitbone] Your address was offered for another account"
+        message = (
+            "Someone signed in to Sitbone asked to move their sign-in to this address.\n"
+            "This address already has a Sitbone account, so nothing was changed.\n\n"
+            "If it was you, sign in with this address instead. If not, you need do nothing.\n"
         )
-        return
-    token = signing.dumps(
-        {"user": str(user.public_id), "email": new_email, "state": _account_state(user)},
-        salt=_EMAIL_CHANGE_SALT,
-    )
-    sent = mail_sent(
-        to=new_email,
-        subject="[Sitbone] Confirm your new sign-in address",
-        message=(
+    else:
+        token = signing.dumps(
+            {"user": str(user.public_id), "email": new_email, "state": _account_state(user)},
+            salt=_EMAIL_CHANGE_SALT,
+        )
+        subject = "[Sitbone] Confirm your new sign-in address"
+        message = (
             "Hello,\n\n"
             "You asked to sign in to Sitbone with this address from now on.\n"
             f"Open this link within {EMAIL_CHANGE_HOURS} hours, signed in, to confirm:\n\n"
             f"{confirm_url}?{urlencode({'confirm': token})}\n\n"
             "If you did not ask for this, ignore this message: nothing changes.\n"
-        ),
-        what="the link to confirm a new sign-in address",
-    )
-    if not sent:
+        )
+    if not mail_sent(to=new_email, subject=subject, message=message, what="an address change"):
         raise EmailChangeRefused(
             "The link could not be sent just now. Nothing has changed; try again in a few minutes."
-        ) from None
+        )
 
 
 def email_change_target(*, user: User, token: str) -> str:
