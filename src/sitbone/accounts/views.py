@@ -102,6 +102,7 @@ def email_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("accounts:email")
     elif request.method == "POST":
         form = EmailChangeForm(request.POST, request=request)
+        status = 400
         if form.is_valid():
             new_email = form.cleaned_data["email"]
             try:
@@ -112,14 +113,14 @@ def email_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 )
             except EmailChangeRefused as error:  # the mail could not go: nothing to confirm
                 form.add_error(None, str(error))
-                return render(request, "account/email.html", {"form": form}, status=503)
-            messages.info(
-                request,
-                f"We sent a link to {new_email}. Open it within {EMAIL_CHANGE_HOURS} hours, "
-                "signed in, to confirm the change. Until then you sign in as before.",
-            )
-            return redirect("accounts:email")
-        status = 400
+                status = 503
+            else:
+                messages.info(
+                    request,
+                    f"We sent a link to {new_email}. Open it within {EMAIL_CHANGE_HOURS} hours, "
+                    "signed in, to confirm the change. Until then you sign in as before.",
+                )
+                return redirect("accounts:email")
     elif token:
         try:
             target = email_change_target(user=user, token=token)
