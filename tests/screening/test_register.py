@@ -19,6 +19,7 @@ from sitbone.patients.models import Patient
 from sitbone.programmes.models import Programme
 from sitbone.screening.selectors import SESSION_KEY
 from tests.conftest import World
+from tests.mail import MAIL_SERVER_DOWN
 from tests.screening.test_check import ROUTINE_YES, answer_all
 
 GOOD = {
@@ -211,3 +212,78 @@ def test_signed_in_people_are_sent_home(world: World, checked: Any) -> None:
     client = Client()
     client.force_login(world.patient_user)
     assert client.get("/register/").status_code == 302
+
+
+def test_a_mail_server_that_is_down_keeps_the_sign_up_and_the_email_can_be_sent_again(
+    world: World, checked: Client, settings: Any
+) -> None:
+    working = settings.MAILERS
+    settings.MAILERS = MAIL_SERVER_DOWN
+    response = checked.post("/register/", {**GOOD, "clinic": str(world.clinic.public_id)})
+    assert response.status_code == 302
+    assert response["Location"] == "/register/sent/"
+    assert not User.objects.get(email="riley@example.test").is_active
+    page = checked.get("/register/sent/").content.decode()
+    assert "Your email could not be sent" in page
+    assert "Your sign-up is saved" in page
+
+    settings.MAILERS = working
+    again = checked.post("/register/sent/")
+    assert again.status_code == 302
+    assert "Check your email" in checked.get("/register/sent/").content.decode()
+    assert checked.post(confirm_link()).status_code == 302
+    assert User.objects.get(email="riley@example.test").is_active
+
+
+def test_signing_up_again_before_confirming_sends_a_new_link_and_changes_nothing_else(
+    world: World, checked: Client
+) -> None:
+    """A lost email or a link past its three days never leaves the address stuck: signing up
+    again sends a fresh link for the waiting account, whose first details and password stand."""
+    checked.post("/register/", {**GOOD, "clinic": str(world.clinic.public_id)})
+    mail.outbox.clear()
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=4)):
+        again = Client()
+        answer_all(again, ROUTINE_YES)
+        other = {"password1": "another long passphrase here", "full_name": "Someone Else"}
+        response = again.post(
+            "/register/",
+            {
+                **GOOD,
+                **other,
+                "password2": other["password1"],
+                "clinic": str(world.clinic.public_id),
+            },
+        )
+        assert response.status_code == 302
+        assert not [m for m in mail.outbox if "already" in m.subject]
+        assert again.post(confirm_link()).status_code == 302
+    user = User.objects.get(email="riley@example.test")
+    assert user.is_active
+    assert user.full_name == "Riley Runner"
+    assert user.check_password(GOOD["password1"])
+    assert Patient.objects.filter(email="riley@example.test").count() == 1
+
+
+def test_asking_again_for_a_known_address_tells_it_how_to_sign_in_three_times_an_hour(
+    world: World, checked: Client
+) -> None:
+    known = world.patient_user.email
+    checked.post("/register/", {**GOOD, "email": known, "clinic": str(world.clinic.public_id)})
+    mail.outbox.clear()
+    for _ in range(3):
+        assert checked.post("/register/sent/").status_code == 302
+    told = [m for m in mail.outbox if m.to == [known]]
+    assert len(told) == 3
+    assert all("already" in m.subject and "/register/confirm/" not in m.body for m in told)
+    refused = checked.post("/register/sent/")
+    assert refused.status_code == 429
+    assert "Try again in" in refused.content.decode()
+    assert len(mail.outbox) == 3
+
+
+def test_the_email_is_sent_again_only_after_a_sign_up(world: World) -> None:
+    response = Client().post("/register/sent/")
+    assert response.status_code == 302
+    assert response["Location"] == "/register/"
+    assert not mail.outbox

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.exceptions import ValidationError
 
 from sitbone.clinics.models import Clinic
 from sitbone.engine.screening import (
@@ -85,6 +86,14 @@ def check_finished(state: dict[str, Any]) -> bool:
 def clinics_for_registration() -> list[Clinic]:
     """Clinics a new person may join from the public sign-up (every clinic on this server)."""
     return list(Clinic.objects.order_by("name"))
+
+
+def clinic_for_registration(public_id: str | None) -> Clinic | None:
+    """One of `clinics_for_registration` by its public id, or None."""
+    try:
+        return Clinic.objects.filter(public_id=public_id).first() if public_id else None
+    except ValidationError:  # not a UUID
+        return None
 
 
 def supporting_items() -> list[ScreenItem]:

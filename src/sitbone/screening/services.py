@@ -9,12 +9,12 @@ department, not an exercise app (§3.2, cauda equina syndrome).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.backends.base import SessionBase
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from sitbone.engine.screening import screen
 from sitbone.patients.models import Patient
 from sitbone.programmes.services import programme_from_prescription
 from sitbone.screening.selectors import SESSION_KEY, screening_state
+from sitbone.web.mail import mail_sent
 
 
 class RegistrationRefused(Exception):
@@ -71,12 +72,12 @@ def patient_self_register(
     """Create the person's account (inactive until they confirm their address) and patient
     record with their symptom-check answers, and a first programme from the engine's stage-1
     prescription (clinical-brief §5.4: isometric load). Returns the new user, or None when the
-    address is already known here.
+    address is already known here (nothing is changed then).
 
     Whether an address has an account is never shown on the page: the answer is the same "check
-    your email" either way, and only the mailbox's owner learns which it was (ASVS 6.3.8). A
-    known address gets an email saying how to sign in instead, after the same password hashing
-    a new account costs, so the timing does not tell either.
+    your email" either way, and only the mailbox's owner learns which it was (ASVS 6.3.8), from
+    the email `registration_email_send` sends after the commit. A known address costs the same
+    password hashing a new account does, so the timing does not tell either.
     """
     result = screen(answers)
     if result.triage.value == "emergency":
@@ -90,7 +91,6 @@ def patient_self_register(
         or Patient.objects.filter(clinic=clinic, email=email).exists()
     ):
         make_password(password)  # the work a new account costs
-        _known_address_tell(clinic=clinic, email=email)
         return None
     user = account_create(email=email, password=password, full_name=full_name)
     User.objects.filter(pk=user.pk).update(is_active=False)
@@ -125,23 +125,50 @@ def confirmation_token(user: User) -> str:
     return signing.dumps(str(user.public_id), salt=CONFIRM_SALT)
 
 
-def confirmation_send(*, user: User, clinic: Clinic, link: str) -> None:
-    send_mail(
-        subject="[Sitbone] Confirm your email to finish signing up",
-        message=(
-            f"Hello {user.full_name},\n\n"
-            f"You created a Sitbone account with {clinic.name}. Open this link to confirm this "
-            f"is your email address and start your exercise plan (it works for "
-            f"{CONFIRM_DAYS} days):\n\n{link}\n\n"
-            "If this was not you, ignore this email: nothing happens without the link.\n"
-        ),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+def _unconfirmed_sign_up(user: User | None) -> Patient | None:
+    """The patient record of an account made by sign-up and never confirmed (never signed in),
+    or None: only such an account may be sent a confirmation link."""
+    if user is None or user.is_active or user.last_login is not None:
+        return None
+    patient = Patient.objects.select_related("clinic").filter(user=user).first()
+    if patient is None or patient.screening_answers.get("source") != "self-registration":
+        return None
+    return patient
 
 
-def _known_address_tell(*, clinic: Clinic, email: str) -> None:
-    send_mail(
+def registration_email_send(*, email: str, clinic: Clinic, link_for: Callable[[str], str]) -> bool:
+    """After a sign-up (or when the person asks again): email ``email`` what it needs. False
+    when the mail server could not take it.
+
+    An account waiting for its confirmation gets a fresh link (``link_for`` makes the absolute
+    address from a token), so a lost or late email, or a link past its three days, never leaves
+    the address stuck. Any other known address is told how to sign in. The person who asked sees
+    the same page either way.
+    """
+    email = email.strip().lower()
+    user = User.objects.filter(email=email).first()
+    waiting = _unconfirmed_sign_up(user)
+    if user is not None and waiting is not None:
+        link = link_for(confirmation_token(user))
+        return mail_sent(
+            to=user.email,
+            subject="[Sitbone] Confirm your email to finish signing up",
+            message=(
+                f"Hello {user.full_name},\n\n"
+                f"You created a Sitbone account with {waiting.clinic.name}. Open this link to "
+                f"confirm this is your email address and start your exercise plan (it works "
+                f"for {CONFIRM_DAYS} days):\n\n{link}\n\n"
+                "Confirming signs you in. After that, sign in with the password you chose when "
+                "you first signed up; if you have forgotten it, reset it from the sign-in "
+                "page.\n\n"
+                "If this was not you, ignore this email: nothing happens without the link.\n"
+            ),
+            what="sign-up confirmation link",
+        )
+    if user is None and not Patient.objects.filter(clinic=clinic, email=email).exists():
+        return True  # nobody to tell: the sign-up it followed was refused
+    return mail_sent(
+        to=email,
         subject="[Sitbone] You already have an account",
         message=(
             f"Someone, probably you, tried to sign up to Sitbone with {clinic.name} using this "
@@ -150,8 +177,7 @@ def _known_address_tell(*, clinic: Clinic, email: str) -> None:
             "forgotten it. If the clinic sent you an invitation, use its link to set up your "
             "account.\n\nIf this was not you, ignore this email: nothing has changed.\n"
         ),
-        from_email=None,
-        recipient_list=[email],
+        what="sign-up notice to a known address",
     )
 
 

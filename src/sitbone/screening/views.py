@@ -6,6 +6,8 @@ until they sign up or book.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.db import transaction
@@ -15,6 +17,8 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sitbone.accounts.backends import SIGN_IN_BACKEND
+from sitbone.api import ratelimit
+from sitbone.clinics.models import Clinic
 from sitbone.engine.screening import screen
 from sitbone.privacy.forms import terms_of_care_field
 from sitbone.privacy.models import ConsentSource
@@ -24,6 +28,7 @@ from sitbone.screening.selectors import (
     check_finished,
     check_page,
     check_pages,
+    clinic_for_registration,
     clinics_for_registration,
     first_unanswered_page,
     screening_state,
@@ -32,10 +37,9 @@ from sitbone.screening.selectors import (
 from sitbone.screening.services import (
     ConfirmationInvalid,
     RegistrationRefused,
-    confirmation_send,
-    confirmation_token,
     patient_self_register,
     registration_confirm,
+    registration_email_send,
     screening_answers_save,
     screening_clear,
 )
@@ -166,14 +170,11 @@ def register(request: HttpRequest) -> HttpResponse:
         except RegistrationRefused as refused:
             form.add_error(refused.field, refused.message)
         else:
-            if user is not None:
-                link = request.build_absolute_uri(
-                    reverse("screening:confirm", args=[confirmation_token(user)])
-                )
-                confirmation_send(user=user, clinic=clinic, link=link)
             screening_clear(session=request.session)
-            request.session[SENT_TO] = form.cleaned_data["email"].strip().lower()
-            return redirect("screening:sent")
+            email = form.cleaned_data["email"].strip().lower()
+            return _email_and_show(
+                request, {"email": email, "clinic": str(clinic.public_id)}, clinic
+            )
     return render(
         request,
         "screening/register.html",
@@ -183,15 +184,51 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 SENT_TO = "sitbone.register.sent_to"
+"""The session's last sign-up: its address and clinic, for the page that follows and its
+"send the email again" button."""
+RESEND_RATE = "3/3600"
+"""A person may ask for the sign-up email again three times an hour (per address)."""
 
 
-@require_http_methods(["GET"])
+def _email_and_show(request: HttpRequest, last: dict[str, Any], clinic: Clinic) -> HttpResponse:
+    """Send the sign-up email after the commit; a mail server that is down loses nothing: the
+    page says so and offers to send it again."""
+    sent = registration_email_send(
+        email=last["email"],
+        clinic=clinic,
+        link_for=lambda token: request.build_absolute_uri(
+            reverse("screening:confirm", args=[token])
+        ),
+    )
+    request.session[SENT_TO] = {**last, "failed": not sent}
+    return redirect("screening:sent")
+
+
+@require_http_methods(["GET", "POST"])
 def sent(request: HttpRequest) -> HttpResponse:
-    """The same page whether the address was new or known (see `patient_self_register`)."""
-    email = request.session.get(SENT_TO)
-    if not email:
+    """The same page whether the address was new or known (see `patient_self_register`); a
+    POST sends the email again."""
+    last = request.session.get(SENT_TO)
+    if not isinstance(last, dict):
         return redirect("screening:register")
-    return render(request, "screening/register_sent.html", {"email": email})
+    clinic = clinic_for_registration(last.get("clinic"))
+    if clinic is None:
+        return redirect("screening:register")
+    if request.method == "POST":
+        wait = ratelimit.hit(f"register-resend:{last['email']}", RESEND_RATE)
+        if wait is not None:
+            return render(
+                request,
+                "screening/register_sent.html",
+                {"email": last["email"], "wait_minutes": -(-wait // 60)},
+                status=429,
+            )
+        return _email_and_show(request, last, clinic)
+    return render(
+        request,
+        "screening/register_sent.html",
+        {"email": last["email"], "failed": last.get("failed", False)},
+    )
 
 
 @require_http_methods(["GET", "POST"])
