@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 
 @dataclass
@@ -88,6 +89,13 @@ def make_world() -> World:
         other_user,
         other_patient,
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Rate-limit counts live in the process's cache, so each test starts with none: a test
+    never meets the limit because earlier tests in its worker used up the allowance."""
+    cache.clear()
 
 
 @pytest.fixture
