@@ -349,3 +349,41 @@ def test_a_programme_started_today_is_not_behind(world: World) -> None:
     row = patient_list_for_triage(actor=world.clinician).rows[0]
 
     assert Need.MISSED not in row.needs
+
+
+def test_a_sign_up_not_yet_confirmed_is_shown_as_such_and_needs_nobody(world: World) -> None:
+    """They cannot sign in until they open the emailed link, so no session or questionnaire is
+    missing; once confirmed, the usual reasons apply."""
+    from django.utils import timezone
+
+    from sitbone.accounts.services import account_create
+
+    user = account_create(email="sam@harbour.test", password="a long passphrase", full_name="Sam")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    waiting = new_patient(world, "Sam Signup")
+    waiting.user = user
+    waiting.screening_answers = {"source": "self-registration", "answers": {}}
+    waiting.save(update_fields=["user", "screening_answers"])
+    programme_for(waiting, per_week=3)
+
+    triage = patient_list_for_triage(actor=world.clinician)
+    (row,) = [r for r in triage.rows if r.patient.pk == waiting.pk]
+    assert row.awaiting_confirmation
+    assert row.reasons == ()
+    page = Client()
+    page.force_login(world.clinician)
+    html = page.get("/clinic/").content.decode()
+    assert "signed up, email not confirmed yet" in html
+    assert "Cannot sign in until they open the link emailed at sign-up." in html
+    detail = page.get(f"/clinic/patients/{waiting.public_id}/").content.decode()
+    assert "Cannot sign in yet: sam@harbour.test has not been confirmed" in detail
+
+    user.is_active = True
+    user.last_login = timezone.now()
+    user.save(update_fields=["is_active", "last_login"])
+    (row,) = [
+        r for r in patient_list_for_triage(actor=world.clinician).rows if r.patient == row.patient
+    ]
+    assert not row.awaiting_confirmation
+    assert {reason.need for reason in row.reasons} == {Need.MISSED, Need.DUE}

@@ -219,7 +219,7 @@ def patient_for_staff(
     staff = staff_context(actor)
     parsed = _parse_uuid(public_id)
     patient = (
-        Patient.objects.select_related("clinic").filter(public_id=parsed).first()
+        Patient.objects.select_related("clinic", "user").filter(public_id=parsed).first()
         if parsed and staff
         else None
     )

@@ -16,6 +16,7 @@ from django.db import NotSupportedError
 from django.db.models import (
     BooleanField,
     DateTimeField,
+    ExpressionWrapper,
     Func,
     OuterRef,
     Q,
@@ -33,7 +34,7 @@ from sitbone.clinics.access import caseload_for, require_staff
 from sitbone.clinics.models import Clinic, Invitation, Membership
 from sitbone.diary.models import MorningCheck, SessionLog
 from sitbone.measures.models import MeasureResult
-from sitbone.patients.models import Patient
+from sitbone.patients.models import AWAITING_CONFIRMATION, Patient
 from sitbone.programmes.models import Approval, Decision, Programme
 
 if TYPE_CHECKING:
@@ -136,6 +137,8 @@ class TriageRow:
     last_session_on: dt.date | None
     pending_decision_id: uuid.UUID | None
     next_appointment_at: dt.datetime | None
+    awaiting_confirmation: bool
+    """Signed up but has not confirmed their email address, so cannot sign in yet."""
 
     @property
     def last_session_label(self) -> str:
@@ -175,6 +178,7 @@ _TRIAGE_SUMMARY = (
     "t_session_days",
     "t_morning_days",
     "t_next_appointment_at",
+    "t_awaiting",
 )
 
 
@@ -266,6 +270,7 @@ def _triage_patients(
             t_next_appointment_at=(
                 Value(None, DateTimeField()) if next_appointment is None else next_appointment
             ),
+            t_awaiting=ExpressionWrapper(AWAITING_CONFIRMATION, output_field=BooleanField()),
         )
         .order_by("full_name")
         .values_list(*(f.name for f in fields(TriagePatient)), *_TRIAGE_SUMMARY, named=True)
@@ -290,6 +295,8 @@ def _reasons_for(
     zone_info: zoneinfo.ZoneInfo,
 ) -> list[TriageReason]:
     reasons: list[TriageReason] = []
+    if patient.t_awaiting:  # cannot sign in yet, so nothing they have not done is missed
+        return reasons
     zone = patient.t_zone
     if zone == "stop":
         reasons.append(TriageReason(Need.RED, "Red flag: refer for medical review"))
@@ -371,6 +378,7 @@ def patient_list_for_triage(*, actor: User, show: str = "all") -> Triage:
                 last_session_on=patient.t_last_session_on,
                 pending_decision_id=patient.t_pending_id,
                 next_appointment_at=patient.t_next_appointment_at,
+                awaiting_confirmation=bool(patient.t_awaiting),
             )
         )
     rows.sort(key=lambda row: row.sort_key)

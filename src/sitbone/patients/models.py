@@ -29,6 +29,15 @@ def empty_list() -> list[Any]:
     return []
 
 
+AWAITING_CONFIRMATION = models.Q(
+    user__is_active=False,
+    user__last_login__isnull=True,
+    screening_answers__source="self-registration",
+)
+"""Patients who signed up themselves and have not confirmed their email address yet: their
+account cannot sign in, so they have had no chance to exercise or answer anything."""
+
+
 class Patient(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="patients")

@@ -23,7 +23,7 @@ from sitbone.accounts.services import account_create
 from sitbone.clinics.models import Clinic
 from sitbone.clinics.services import patient_write_audit
 from sitbone.engine.screening import screen
-from sitbone.patients.models import Patient
+from sitbone.patients.models import AWAITING_CONFIRMATION, Patient
 from sitbone.programmes.services import programme_from_prescription
 from sitbone.screening.selectors import SESSION_KEY, screening_state
 from sitbone.web.mail import mail_sent
@@ -125,17 +125,6 @@ def confirmation_token(user: User) -> str:
     return signing.dumps(str(user.public_id), salt=CONFIRM_SALT)
 
 
-def _unconfirmed_sign_up(user: User | None) -> Patient | None:
-    """The patient record of an account made by sign-up and never confirmed (never signed in),
-    or None: only such an account may be sent a confirmation link."""
-    if user is None or user.is_active or user.last_login is not None:
-        return None
-    patient = Patient.objects.select_related("clinic").filter(user=user).first()
-    if patient is None or patient.screening_answers.get("source") != "self-registration":
-        return None
-    return patient
-
-
 def registration_email_send(*, email: str, clinic: Clinic, link_for: Callable[[str], str]) -> bool:
     """After a sign-up (or when the person asks again): email ``email`` what it needs. False
     when the mail server could not take it.
@@ -147,7 +136,11 @@ def registration_email_send(*, email: str, clinic: Clinic, link_for: Callable[[s
     """
     email = email.strip().lower()
     user = User.objects.filter(email=email).first()
-    waiting = _unconfirmed_sign_up(user)
+    waiting = (
+        Patient.objects.select_related("clinic").filter(AWAITING_CONFIRMATION, user=user).first()
+        if user is not None
+        else None
+    )
     if user is not None and waiting is not None:
         link = link_for(confirmation_token(user))
         return mail_sent(
