@@ -287,3 +287,63 @@ def test_the_email_is_sent_again_only_after_a_sign_up(world: World) -> None:
     assert response.status_code == 302
     assert response["Location"] == "/register/"
     assert not mail.outbox
+
+
+def waiting_sign_up(world: World, checked: Client) -> Patient:
+    checked.post("/register/", {**GOOD, "clinic": str(world.clinic.public_id)})
+    mail.outbox.clear()
+    return Patient.objects.get(email="riley@example.test")
+
+
+def resend_by(user: Any, patient: Patient) -> Any:
+    client = Client()
+    client.force_login(user)
+    return client.post(f"/clinic/patients/{patient.public_id}/sign-up-link/")
+
+
+def test_the_clinic_can_send_a_waiting_sign_up_a_new_link(world: World, checked: Client) -> None:
+    patient = waiting_sign_up(world, checked)
+    admin = Client()
+    admin.force_login(world.admin)
+    page = admin.get(f"/clinic/patients/{patient.public_id}/").content.decode()
+    assert "Cannot sign in yet" in page
+    assert "Send the link again" in page
+
+    response = resend_by(world.admin, patient)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/clinic/patients/{patient.public_id}/"
+    assert AuditEvent.objects.filter(
+        action="patient.confirmation_resend", patient=patient, actor=world.admin
+    ).exists()
+    assert Client().post(confirm_link()).status_code == 302
+    assert User.objects.get(email="riley@example.test").is_active
+    again = resend_by(world.admin, patient)
+    assert again.status_code == 409  # confirmed: there is nothing to send
+    assert "There is no sign-up link to send" in again.content.decode()
+    assert len(mail.outbox) == 1
+
+
+def test_the_clinic_shares_the_hourly_limit_and_hears_when_mail_is_down(
+    world: World, checked: Client, settings: Any
+) -> None:
+    patient = waiting_sign_up(world, checked)
+    working = settings.MAILERS
+    settings.MAILERS = MAIL_SERVER_DOWN
+    down = resend_by(world.admin, patient)
+    assert down.status_code == 503
+    assert "could not be sent" in down.content.decode()
+    settings.MAILERS = working
+    for _ in range(2):
+        checked.post("/register/sent/")
+    assert len(mail.outbox) == 2
+    refused = resend_by(world.admin, patient)
+    assert refused.status_code == 429
+    assert "Try again in" in refused.content.decode()
+    assert len(mail.outbox) == 2
+
+
+def test_a_patient_who_joined_by_invitation_has_no_sign_up_link_to_send(world: World) -> None:
+    response = resend_by(world.admin, world.patient)
+    assert response.status_code == 409
+    assert not mail.outbox

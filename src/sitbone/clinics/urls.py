@@ -8,6 +8,11 @@ urlpatterns = [
     path("patients/new/", views.patient_new, name="patient_new"),
     path("patients/<str:patient_id>/", views.patient_detail, name="patient_detail"),
     path("patients/<str:patient_id>/audit/", views.patient_audit, name="patient_audit"),
+    path(
+        "patients/<str:patient_id>/sign-up-link/",
+        views.confirmation_resend,
+        name="confirmation_resend",
+    ),
     path("staff/", views.staff, name="staff"),
     path("settings/", views.clinic_settings, name="settings"),
 ]

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sitbone.assessments.forms import NoteForm
 from sitbone.clinics.access import patient_for_staff, require_staff, staff_reads_audit
@@ -27,7 +27,13 @@ from sitbone.clinics.selectors import (
 from sitbone.clinics.services import clinic_settings_update, invitation_create, invitation_send
 from sitbone.patients.services import DuplicatePatient, patient_create_with_invitation
 from sitbone.privacy.selectors import consent_overview
+from sitbone.screening.services import (
+    NotAwaitingConfirmation,
+    ResendTooSoon,
+    registration_link_resend,
+)
 from sitbone.web.http import AuthenticatedHttpRequest
+from sitbone.web.idempotency import problem
 
 TRIAGE_PAGE_SIZE = 25
 
@@ -88,6 +94,50 @@ def patient_audit(request: AuthenticatedHttpRequest, patient_id: str) -> HttpRes
         "clinics/patient_audit.html",
         {"patient": patient, "events": events, "section": "audit"},
     )
+
+
+@login_required
+@require_POST
+def confirmation_resend(request: AuthenticatedHttpRequest, patient_id: str) -> HttpResponse:
+    """Send a person whose sign-up is not confirmed a fresh link (they rang: the email never
+    came, or its three days are over)."""
+    patient = patient_for_staff(
+        actor=request.user, public_id=patient_id, request=request, what="patient.view"
+    )
+    back = reverse("clinics:patient_detail", args=[patient.public_id])
+    try:
+        sent = registration_link_resend(
+            actor=request.user, patient=patient, absolute=request.build_absolute_uri
+        )
+    except NotAwaitingConfirmation:
+        return problem(
+            request,
+            409,
+            "There is no sign-up link to send",
+            "This person's account is confirmed already, or they joined by invitation. "
+            "Nothing was sent.",
+            back=back,
+        )
+    except ResendTooSoon as too_soon:
+        return problem(
+            request,
+            429,
+            "Please wait before sending the link again",
+            "The sign-up email went to this address three times in the last hour. Try again "
+            f"in {too_soon.minutes} minute{'s' if too_soon.minutes > 1 else ''}.",
+            back=back,
+        )
+    if not sent:
+        return problem(
+            request,
+            503,
+            "The sign-up link could not be sent",
+            "Our email service did not take the email just now. Nothing changed: try again in "
+            "a few minutes.",
+            back=back,
+        )
+    messages.success(request, f"A new sign-up link was sent to {patient.email}.")
+    return redirect(back)
 
 
 @login_required

@@ -16,10 +16,12 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.backends.base import SessionBase
 from django.core import signing
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from sitbone.accounts.models import User
 from sitbone.accounts.services import account_create
+from sitbone.api import ratelimit
 from sitbone.clinics.models import Clinic
 from sitbone.clinics.services import patient_write_audit
 from sitbone.engine.screening import screen
@@ -56,6 +58,8 @@ def screening_clear(*, session: SessionBase) -> None:
 CONFIRM_SALT = "sitbone.screening.confirm"
 CONFIRM_DAYS = 3
 """A sign-up confirmation link works for three days."""
+RESEND_RATE = "3/3600"
+"""The sign-up email may be sent again three times an hour per address, whoever asks."""
 
 
 @transaction.atomic
@@ -125,14 +129,14 @@ def confirmation_token(user: User) -> str:
     return signing.dumps(str(user.public_id), salt=CONFIRM_SALT)
 
 
-def registration_email_send(*, email: str, clinic: Clinic, link_for: Callable[[str], str]) -> bool:
+def registration_email_send(*, email: str, clinic: Clinic, absolute: Callable[[str], str]) -> bool:
     """After a sign-up (or when the person asks again): email ``email`` what it needs. False
     when the mail server could not take it.
 
-    An account waiting for its confirmation gets a fresh link (``link_for`` makes the absolute
-    address from a token), so a lost or late email, or a link past its three days, never leaves
-    the address stuck. Any other known address is told how to sign in. The person who asked sees
-    the same page either way.
+    An account waiting for its confirmation gets a fresh link (``absolute`` makes a path a full
+    address, e.g. ``request.build_absolute_uri``), so a lost or late email, or a link past its
+    three days, never leaves the address stuck. Any other known address is told how to sign in.
+    The person who asked sees the same page either way.
     """
     email = email.strip().lower()
     user = User.objects.filter(email=email).first()
@@ -142,7 +146,7 @@ def registration_email_send(*, email: str, clinic: Clinic, link_for: Callable[[s
         else None
     )
     if user is not None and waiting is not None:
-        link = link_for(confirmation_token(user))
+        link = absolute(reverse("screening:confirm", args=[confirmation_token(user)]))
         return mail_sent(
             to=user.email,
             subject="[Sitbone] Confirm your email to finish signing up",
@@ -172,6 +176,47 @@ def registration_email_send(*, email: str, clinic: Clinic, link_for: Callable[[s
         ),
         what="sign-up notice to a known address",
     )
+
+
+class NotAwaitingConfirmation(Exception):
+    """The patient's account is confirmed already, or they have none (they joined by
+    invitation): there is no sign-up link to send."""
+
+
+class ResendTooSoon(Exception):
+    """The sign-up email was sent again `RESEND_RATE` times already; `minutes` to wait."""
+
+    def __init__(self, wait_seconds: int) -> None:
+        super().__init__(wait_seconds)
+        self.minutes = -(-wait_seconds // 60)
+
+
+def resend_count(email: str) -> None:
+    """Count one request to send the sign-up email to ``email`` again (the person and their
+    clinic share the count); raises ResendTooSoon when over the limit."""
+    wait = ratelimit.hit(f"register-resend:{email.strip().lower()}", RESEND_RATE)
+    if wait is not None:
+        raise ResendTooSoon(wait)
+
+
+def registration_link_resend(
+    *, actor: User, patient: Patient, absolute: Callable[[str], str]
+) -> bool:
+    """Staff send a person whose sign-up is not confirmed a fresh link (say they rang: the email
+    never came). Counted against the same hourly limit as the person's own requests, and
+    audited on the patient. False when the mail server could not take it."""
+    user = patient.user
+    if user is None or not Patient.objects.filter(AWAITING_CONFIRMATION, pk=patient.pk).exists():
+        raise NotAwaitingConfirmation
+    resend_count(user.email)
+    sent = registration_email_send(email=user.email, clinic=patient.clinic, absolute=absolute)
+    patient_write_audit(
+        actor,
+        patient,
+        "patient.confirmation_resend",
+        "sign-up link sent again" if sent else "sign-up link could not be sent",
+    )
+    return sent
 
 
 class ConfirmationInvalid(Exception):

@@ -17,7 +17,6 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sitbone.accounts.backends import SIGN_IN_BACKEND
-from sitbone.api import ratelimit
 from sitbone.clinics.models import Clinic
 from sitbone.engine.screening import screen
 from sitbone.privacy.forms import terms_of_care_field
@@ -37,9 +36,11 @@ from sitbone.screening.selectors import (
 from sitbone.screening.services import (
     ConfirmationInvalid,
     RegistrationRefused,
+    ResendTooSoon,
     patient_self_register,
     registration_confirm,
     registration_email_send,
+    resend_count,
     screening_answers_save,
     screening_clear,
 )
@@ -186,8 +187,6 @@ def register(request: HttpRequest) -> HttpResponse:
 SENT_TO = "sitbone.register.sent_to"
 """The session's last sign-up: its address and clinic, for the page that follows and its
 "send the email again" button."""
-RESEND_RATE = "3/3600"
-"""A person may ask for the sign-up email again three times an hour (per address)."""
 
 
 def _email_and_show(request: HttpRequest, last: dict[str, Any], clinic: Clinic) -> HttpResponse:
@@ -196,9 +195,7 @@ def _email_and_show(request: HttpRequest, last: dict[str, Any], clinic: Clinic) 
     sent = registration_email_send(
         email=last["email"],
         clinic=clinic,
-        link_for=lambda token: request.build_absolute_uri(
-            reverse("screening:confirm", args=[token])
-        ),
+        absolute=request.build_absolute_uri,
     )
     request.session[SENT_TO] = {**last, "failed": not sent}
     return redirect("screening:sent")
@@ -215,12 +212,13 @@ def sent(request: HttpRequest) -> HttpResponse:
     if clinic is None:
         return redirect("screening:register")
     if request.method == "POST":
-        wait = ratelimit.hit(f"register-resend:{last['email']}", RESEND_RATE)
-        if wait is not None:
+        try:
+            resend_count(last["email"])
+        except ResendTooSoon as too_soon:
             return render(
                 request,
                 "screening/register_sent.html",
-                {"email": last["email"], "wait_minutes": -(-wait // 60)},
+                {"email": last["email"], "wait_minutes": too_soon.minutes},
                 status=429,
             )
         return _email_and_show(request, last, clinic)

@@ -141,7 +141,13 @@ def replayed(status: int, answer: dict[str, Any]) -> HttpResponse:
     return response
 
 
-def problem(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+def problem(
+    request: HttpRequest, status: int, title: str, message: str, *, back: str | None = None
+) -> HttpResponse:
+    """A refused POST's page: what happened, and a way on (``back``: the page it came from)."""
     return render(
-        request, "web/post_problem.html", {"title": title, "message": message}, status=status
+        request,
+        "web/post_problem.html",
+        {"title": title, "message": message, "back": back},
+        status=status,
     )
