@@ -90,10 +90,7 @@ def patient_self_register(
             "Go to an emergency department now."
         )
     email = email.strip().lower()
-    if (
-        User.objects.filter(email=email).exists()
-        or Patient.objects.filter(clinic=clinic, email=email).exists()
-    ):
+    if _address_known(clinic, email):
         make_password(password)  # the work a new account costs
         return None
     user = account_create(email=email, password=password, full_name=full_name)
@@ -125,6 +122,14 @@ def patient_self_register(
     return user
 
 
+def _address_known(clinic: Clinic, email: str) -> bool:
+    """An account has the address, or a patient record of ``clinic`` does (an invitation)."""
+    return (
+        User.objects.filter(email=email).exists()
+        or Patient.objects.filter(clinic=clinic, email=email).exists()
+    )
+
+
 def confirmation_token(user: User) -> str:
     return signing.dumps(str(user.public_id), salt=CONFIRM_SALT)
 
@@ -139,13 +144,13 @@ def registration_email_send(*, email: str, clinic: Clinic, absolute: Callable[[s
     The person who asked sees the same page either way.
     """
     email = email.strip().lower()
-    user = User.objects.filter(email=email).first()
     waiting = (
-        Patient.objects.select_related("clinic").filter(AWAITING_CONFIRMATION, user=user).first()
-        if user is not None
-        else None
+        Patient.objects.select_related("clinic", "user")
+        .filter(AWAITING_CONFIRMATION, user__email=email)
+        .first()
     )
-    if user is not None and waiting is not None:
+    if waiting is not None and waiting.user is not None:
+        user = waiting.user
         link = absolute(reverse("screening:confirm", args=[confirmation_token(user)]))
         return mail_sent(
             to=user.email,
@@ -162,7 +167,7 @@ def registration_email_send(*, email: str, clinic: Clinic, absolute: Callable[[s
             ),
             what="sign-up confirmation link",
         )
-    if user is None and not Patient.objects.filter(clinic=clinic, email=email).exists():
+    if not _address_known(clinic, email):
         return True  # nobody to tell: the sign-up it followed was refused
     return mail_sent(
         to=email,
