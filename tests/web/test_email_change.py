@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from html import unescape
 from typing import Any
 from unittest import mock
 from urllib.parse import unquote
@@ -218,6 +219,25 @@ def test_an_address_taken_meanwhile_is_not_given_to_two_accounts(world: World) -
     assert answer.status_code == 400
     assert "in use by another account now" in answer.content.decode()
     assert f"You sign in with <strong>{before[0]}</strong>" in answer.content.decode()
+    assert state(world) == before
+
+
+def test_an_address_on_another_patient_record_of_the_clinic_is_refused_saying_so(
+    world: World,
+) -> None:
+    """Such a record has no account (so the link was sent), but the clinic keeps one patient
+    per address: the person is told whose records to check, and nothing changes."""
+    from sitbone.patients.models import Patient
+
+    Patient.objects.create(clinic=world.patient.clinic, full_name="Pat Namesake", email=NEW)
+    client = signed_in(world.patient_user)
+    ask(client)
+    before = state(world)
+
+    answer = confirm(client, link_in(mail.outbox[0]))
+
+    assert answer.status_code == 400
+    assert f"Your clinic has {NEW} on another patient's record" in unescape(answer.content.decode())
     assert state(world) == before
 
 

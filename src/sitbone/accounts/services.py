@@ -16,6 +16,7 @@ from sitbone.accounts.models import User
 from sitbone.clinics.access import own_clinic, own_patient_record
 from sitbone.clinics.models import AuditCategory
 from sitbone.clinics.services import audit_record
+from sitbone.patients.models import Patient
 from sitbone.web.mail import mail_sent
 
 
@@ -130,6 +131,17 @@ def email_change_confirm(*, user: User, token: str, request: HttpRequest) -> Ema
     was sent to, then tell the old address."""
     new_email = email_change_target(user=user, token=token)
     old_email = user.email
+    patient = own_patient_record(user)
+    if (
+        patient is not None
+        and Patient.objects.filter(clinic_id=patient.clinic_id, email__iexact=new_email)
+        .exclude(pk=patient.pk)
+        .exists()
+    ):
+        raise EmailChangeRefused(
+            f"Your clinic has {new_email} on another patient's record, so your address was not "
+            "changed. Ask your clinic to check that record, then ask for a new link."
+        )
     try:
         with transaction.atomic():
             if _address_taken(new_email, user=user):
@@ -140,7 +152,6 @@ def email_change_confirm(*, user: User, token: str, request: HttpRequest) -> Ema
             EmailAddress.objects.update_or_create(
                 user=user, primary=True, defaults={"email": new_email, "verified": True}
             )
-            patient = own_patient_record(user)
             if patient is not None:
                 patient.email = new_email
                 patient.save(update_fields=["email"])
