@@ -223,25 +223,34 @@ class DevTools:
 
 
 def notification_after_push(page: Any, devtools: DevTools, data: str, tag: str) -> Any:
-    """Deliver one push and return the notification the worker showed for it (found by tag)."""
-    devtools.push(page.evaluate("location.origin"), data)
-    # Polled inside the page: a predicate returning a promise counts as truthy at once, so
-    # wait_for_function would not wait for the notification to appear.
-    return page.evaluate(
-        """async tag => {
-          const registration = await navigator.serviceWorker.getRegistration('/me/');
-          for (let tries = 0; tries < 100; tries++) {
-            const list = await registration.getNotifications({tag: tag});
-            if (list.length) {
-              return {title: list[0].title, body: list[0].body, tag: list[0].tag,
-                      url: list[0].data.url};
-            }
-            await new Promise(resolve => setTimeout(resolve, 100));
-          }
-          return null;
-        }""",
-        tag,
-    )
+    """Deliver one push and return the notification the worker showed for it (found by tag).
+
+    Once, in a CI run, the first push delivered through DevTools after the worker activated
+    showed nothing in ten seconds; it did not happen again in ten further runs, with the
+    machine idle or both cores busy. So a push that shows nothing within five seconds is
+    delivered once more. What is asserted is still what the worker itself shows."""
+    for _ in range(2):
+        devtools.push(page.evaluate("location.origin"), data)
+        # Polled inside the page: a predicate returning a promise counts as truthy at once, so
+        # wait_for_function would not wait for the notification to appear.
+        shown = page.evaluate(
+            """async tag => {
+              const registration = await navigator.serviceWorker.getRegistration('/me/');
+              for (let tries = 0; tries < 50; tries++) {
+                const list = await registration.getNotifications({tag: tag});
+                if (list.length) {
+                  return {title: list[0].title, body: list[0].body, tag: list[0].tag,
+                          url: list[0].data.url};
+                }
+                await new Promise(resolve => setTimeout(resolve, 100));
+              }
+              return null;
+            }""",
+            tag,
+        )
+        if shown is not None:
+            return shown
+    return None
 
 
 def test_the_worker_shows_a_pushed_reminder_and_only_ever_links_to_this_site(
