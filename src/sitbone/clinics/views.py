@@ -123,7 +123,7 @@ def confirmation_resend(request: AuthenticatedHttpRequest, patient_id: str) -> H
             request,
             429,
             "Please wait before sending the link again",
-            "The sign-up email went to this address three times in the last hour. Try again "
+            "The sign-up email went to this address several times in the last hour. Try again "
             f"in {too_soon.minutes} minute{'s' if too_soon.minutes > 1 else ''}.",
             back=back,
         )
