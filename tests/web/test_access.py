@@ -112,3 +112,37 @@ def test_a_clinic_admin_opening_a_patient_in_the_admin_site_is_audited(world: Wo
         world.patient,
         "patient.admin_view",
     )
+
+
+def test_the_admin_site_signs_in_through_sitbones_own_sign_in_only(world: World) -> None:
+    """The admin's own form would skip the two-factor step, and it refuses clinic admins (not
+    Django staff) anyway: nobody signs in on it."""
+    from sitbone.accounts.models import User
+
+    anonymous = Client()
+    door = anonymous.get("/admin/")
+    assert door.status_code == 302
+    handed = anonymous.get(door["Location"])
+    assert handed.status_code == 302
+    assert handed["Location"] == "/accounts/login/?next=/admin/"
+    away = anonymous.get("/admin/login/?next=https://elsewhere.example/")
+    assert away["Location"] == "/accounts/login/?next=/admin/"
+
+    User.objects.create_superuser("operator@example.test", "an operator's long passphrase")
+    posted = anonymous.post(
+        "/admin/login/",
+        {"username": "operator@example.test", "password": "an operator's long passphrase"},
+    )
+    assert posted.status_code == 302
+    assert "_auth_user_id" not in anonymous.session  # nobody was signed in
+
+    admin = Client()
+    admin.force_login(world.admin)
+    assert admin.get("/admin/login/?next=/admin/patients/patient/")["Location"] == (
+        "/admin/patients/patient/"
+    )
+    patient = Client()
+    patient.force_login(world.patient_user)
+    refused = patient.get("/admin/login/?next=/admin/")
+    assert refused.status_code == 403
+    assert b"Clinic administration is for clinic administrators" in refused.content

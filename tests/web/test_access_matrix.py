@@ -185,7 +185,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "education:article": ("200", "200", "200", "200", "200", "200", "200"),
     # End of issue-4 rows.
     "clinic_admin:index": ("login", "login", "login", "login", "login", "login", "200"),
-    "clinic_admin:login": ("200", "200", "200", "200", "200", "200", "redirect"),
+    "clinic_admin:login": ("login", "403", "403", "403", "403", "403", "redirect"),
     "clinic_admin:logout": (
         "redirect",
         "redirect",

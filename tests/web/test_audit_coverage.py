@@ -133,7 +133,6 @@ NO_PATIENT_DATA = {
     "screening:confirm",
     "education:index",
     "education:article",
-    "clinic_admin:login",
     "clinic_admin:index",
     "clinic_admin:password_change",
     "clinic_admin:password_change_done",

@@ -6,8 +6,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from sitbone.clinics.access import staff_context, staff_reads_audit
 from sitbone.clinics.models import AuditEvent, Invitation, Membership
@@ -24,6 +29,22 @@ class ClinicAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         staff = staff_context(request.user)
         return bool(staff and staff.is_admin)
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        """Nobody signs in on the admin's own form. It would skip the two-factor step of
+        Sitbone's sign-in, and it refuses clinic admins anyway (they are not Django staff).
+        Signed out: on to Sitbone's sign-in, coming back here after. Signed in as a clinic
+        admin: into the admin. Anyone else: told this is not for them (a redirect would loop)."""
+        target = request.GET.get(REDIRECT_FIELD_NAME, "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("clinic_admin:index", current_app=self.name)
+        if not request.user.is_authenticated:
+            return redirect_to_login(target, login_url=reverse("account_login"))
+        if self.has_permission(request):
+            return HttpResponseRedirect(target)
+        return render(request, "clinics/admin_refused.html", status=403)
 
 
 clinic_admin_site = ClinicAdminSite(name="clinic_admin")
