@@ -94,7 +94,10 @@ def test_a_new_person_checks_signs_up_exercises_checks_in_and_sees_progress(
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Check your email").is_visible()
     assert_accessible(page)
-    (email,) = mail.outbox
+    page.get_by_role("button", name="Send the email again").click()  # a fresh link
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Check your email").is_visible()
+    _, email = mail.outbox
     link = re.search(r"https?://\S+/register/confirm/\S+/", email.body)
     assert link, email.body
     page.goto(link[0])
@@ -241,3 +244,37 @@ def test_the_symptom_check_works_by_keyboard_alone(page: Any) -> None:
             page.keyboard.press("Enter")
     assert page.url.endswith("/check/result/")
     assert page.get_by_role("heading", name="Your symptom check result").is_visible()
+
+
+def test_a_sign_up_whose_email_cannot_be_sent_says_so_and_sends_it_later(
+    page: Any, live_server: Any, settings: Any
+) -> None:
+    from sitbone.clinics.models import Clinic
+    from tests.mail import MAIL_SERVER_DOWN
+
+    Clinic.objects.create(name="Harbour Physio", time_zone="Europe/London")
+    page.goto("/check/")
+    page.get_by_role("link", name="Start the check").click()
+    for yes in (set(), {"gradual_onset"}, set(), set(), {"sitting_pain_at_sit_bone"}):
+        answer_page(page, yes)
+    page.get_by_role("link", name="Create an account").click()
+    page.get_by_label("Your full name").fill("Robin Runner")
+    page.get_by_label("Email address").fill("robin@example.test")
+    page.get_by_label("Right").check()
+    page.get_by_label("Choose a password").fill("a long and happy passphrase")
+    page.get_by_label("Type the password again").fill("a long and happy passphrase")
+    page.get_by_label("I agree").check()
+    working = settings.MAILERS
+    settings.MAILERS = MAIL_SERVER_DOWN
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Your email could not be sent").is_visible()
+    assert page.title().startswith("Error:")
+    assert_accessible(page)
+
+    settings.MAILERS = working
+    page.get_by_role("button", name="Send the email again").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Check your email").is_visible()
+    (email,) = mail.outbox
+    assert "/register/confirm/" in email.body
