@@ -146,3 +146,12 @@ def test_the_admin_site_signs_in_through_sitbones_own_sign_in_only(world: World)
     refused = patient.get("/admin/login/?next=/admin/")
     assert refused.status_code == 403
     assert b"Clinic administration is for clinic administrators" in refused.content
+
+
+def test_the_admin_site_sends_a_password_change_to_the_account_page(world: World) -> None:
+    admin = Client()
+    admin.force_login(world.admin)
+    for path in ("/admin/password_change/", "/admin/password_change/done/"):
+        response = admin.get(path)
+        assert response.status_code == 302
+        assert response["Location"] == "/accounts/password/change/"

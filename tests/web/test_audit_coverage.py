@@ -134,8 +134,6 @@ NO_PATIENT_DATA = {
     "education:index",
     "education:article",
     "clinic_admin:index",
-    "clinic_admin:password_change",
-    "clinic_admin:password_change_done",
     "clinic_admin:jsi18n",
     "clinic_admin:clinics_membership_changelist",
     "clinic_admin:clinics_membership_history",

@@ -46,6 +46,18 @@ class ClinicAdminSite(admin.AdminSite):
             return HttpResponseRedirect(target)
         return render(request, "clinics/admin_refused.html", status=403)
 
+    def password_change(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> Any:  # the stubs promise a TemplateResponse; a redirect is what Django accepts
+        """A password changes on Sitbone's account page (its form, rules and two-factor links),
+        not on a second form here."""
+        return HttpResponseRedirect(reverse("account_change_password"))
+
+    def password_change_done(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> Any:
+        return HttpResponseRedirect(reverse("account_change_password"))
+
 
 clinic_admin_site = ClinicAdminSite(name="clinic_admin")
 
