@@ -16,6 +16,16 @@ from sitbone.patients.models import Patient
 from tests.conftest import PASSWORD, World
 from tests.mail import MAIL_SERVER_DOWN
 
+NEW_PATIENT = {
+    "full_name": "Nina New",
+    "email": "nina@new.test",
+    "affected_side": "left",
+    "activities": "running",
+    "goals": "Sit through a film",
+    "irritability": "moderate",
+}
+"""The add-a-patient form, filled in."""
+
 
 def sign_in(client: Client, email: str, password: str, **extra: str) -> int:
     response = client.post("/accounts/login/", {"login": email, "password": password}, **extra)
@@ -149,14 +159,7 @@ def test_a_clinician_invites_a_patient_who_creates_an_account_once(world: World)
     staff.force_login(world.clinician)
     response = staff.post(
         "/clinic/patients/new/",
-        {
-            "full_name": "Nina  New",
-            "email": "Nina@New.test",
-            "affected_side": "left",
-            "activities": "running",
-            "goals": "Sit through a film",
-            "irritability": "moderate",
-        },
+        {**NEW_PATIENT, "full_name": "Nina  New", "email": "Nina@New.test"},
     )
     assert response.status_code == 302
     patient = Patient.objects.get(email="nina@new.test")
@@ -235,14 +238,7 @@ def test_an_invitation_that_cannot_be_emailed_still_stands_and_staff_get_its_lin
 
     added = staff.post(
         "/clinic/patients/new/",
-        {
-            "full_name": "Nina New",
-            "email": "nina@new.test",
-            "affected_side": "left",
-            "activities": "running",
-            "goals": "Sit through a film",
-            "irritability": "moderate",
-        },
+        NEW_PATIENT,
         follow=True,
     )
     invited = admin.post(
