@@ -97,6 +97,6 @@ class EmailChangeForm(forms.Form):
             if wait is not None:
                 raise forms.ValidationError(
                     "You have asked for several links already. "
-                    f"Try again in {-(-wait // 60)} minutes."
+                    f"Try again in {ratelimit.minutes(wait)} minutes."
                 )
         return data

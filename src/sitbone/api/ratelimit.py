@@ -48,6 +48,11 @@ def hit(bucket: str, rate: str) -> int | None:
     return None
 
 
+def minutes(wait_seconds: int) -> int:
+    """A `hit` wait in whole minutes, rounded up, for telling a person when to try again."""
+    return -(-wait_seconds // 60)
+
+
 def api_rate() -> str:
     return str(getattr(settings, "SITBONE_API_RATE_LIMIT", DEFAULT_RATE))
 
