@@ -134,6 +134,27 @@ def confirmation_token(user: User) -> str:
     return signing.dumps(str(user.public_id), salt=CONFIRM_SALT)
 
 
+def _confirmation_send(user: User, clinic: Clinic, absolute: Callable[[str], str]) -> bool:
+    """Email a fresh confirmation link to an account awaiting confirmation, made with
+    ``clinic``."""
+    link = absolute(reverse("screening:confirm", args=[confirmation_token(user)]))
+    return mail_sent(
+        to=user.email,
+        subject="[Sitbone] Confirm your email to finish signing up",
+        message=(
+            f"Hello {user.full_name},\n\n"
+            f"You created a Sitbone account with {clinic.name}. Open this link to "
+            f"confirm this is your email address and start your exercise plan (it works "
+            f"for {CONFIRM_DAYS} days):\n\n{link}\n\n"
+            "Confirming signs you in. After that, sign in with the password you chose when "
+            "you first signed up; if you have forgotten it, reset it from the sign-in "
+            "page.\n\n"
+            "If this was not you, ignore this email: nothing happens without the link.\n"
+        ),
+        what="sign-up confirmation link",
+    )
+
+
 def registration_email_send(*, email: str, clinic: Clinic, absolute: Callable[[str], str]) -> bool:
     """After a sign-up (or when the person asks again): email ``email`` what it needs. False
     when the mail server could not take it.
@@ -150,23 +171,7 @@ def registration_email_send(*, email: str, clinic: Clinic, absolute: Callable[[s
         .first()
     )
     if waiting is not None and waiting.user is not None:
-        user = waiting.user
-        link = absolute(reverse("screening:confirm", args=[confirmation_token(user)]))
-        return mail_sent(
-            to=user.email,
-            subject="[Sitbone] Confirm your email to finish signing up",
-            message=(
-                f"Hello {user.full_name},\n\n"
-                f"You created a Sitbone account with {waiting.clinic.name}. Open this link to "
-                f"confirm this is your email address and start your exercise plan (it works "
-                f"for {CONFIRM_DAYS} days):\n\n{link}\n\n"
-                "Confirming signs you in. After that, sign in with the password you chose when "
-                "you first signed up; if you have forgotten it, reset it from the sign-in "
-                "page.\n\n"
-                "If this was not you, ignore this email: nothing happens without the link.\n"
-            ),
-            what="sign-up confirmation link",
-        )
+        return _confirmation_send(waiting.user, waiting.clinic, absolute)
     if not _address_known(clinic, email):
         return True  # nobody to tell: the sign-up it followed was refused
     return mail_sent(
@@ -193,7 +198,7 @@ class ResendTooSoon(Exception):
 
     def __init__(self, wait_seconds: int) -> None:
         super().__init__(wait_seconds)
-        self.minutes = -(-wait_seconds // 60)
+        self.minutes = ratelimit.minutes(wait_seconds)
 
 
 def resend_count(email: str) -> None:
@@ -210,11 +215,15 @@ def registration_link_resend(
     """Staff send a person whose sign-up is not confirmed a fresh link (say they rang: the email
     never came). Counted against the same hourly limit as the person's own requests, and
     audited on the patient. False when the mail server could not take it."""
-    user = patient.user
-    if user is None or not Patient.objects.filter(AWAITING_CONFIRMATION, pk=patient.pk).exists():
+    waiting = (
+        Patient.objects.select_related("clinic", "user")
+        .filter(AWAITING_CONFIRMATION, pk=patient.pk)
+        .first()
+    )
+    if waiting is None or waiting.user is None:
         raise NotAwaitingConfirmation
-    resend_count(user.email)
-    sent = registration_email_send(email=user.email, clinic=patient.clinic, absolute=absolute)
+    resend_count(waiting.user.email)
+    sent = _confirmation_send(waiting.user, waiting.clinic, absolute)
     patient_write_audit(
         actor,
         patient,
