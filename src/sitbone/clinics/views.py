@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -78,6 +79,7 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: str) -> HttpRe
             "note_form": NoteForm(),
             "morning_chart": morning_pain_chart(workspace.mornings),
             "consents": consent_overview(actor=request.user, patient=patient),
+            "unconfirmed_days": settings.SITBONE_UNCONFIRMED_SIGN_UP_DAYS,
         },
     )
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
-from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
+from django.conf import settings
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -27,7 +28,7 @@ from sitbone.clinics.access import (
 from sitbone.clinics.models import AuditCategory, AuditEvent, Clinic
 from sitbone.interop.models import ErasureMode, RetentionPolicy
 from sitbone.interop.services import ERASED_EMAIL_DOMAIN
-from sitbone.patients.models import Patient
+from sitbone.patients.models import AWAITING_CONFIRMATION, Patient
 from sitbone.privacy.models import (
     ON_UNTIL_WITHDRAWN,
     OPTIONAL_PURPOSES,
@@ -245,9 +246,62 @@ def clinic_today(clinic: Clinic, *, now: dt.datetime | None = None) -> dt.date:
     return (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
 
 
+SIGN_UP_WRITES = frozenset({"programmes.Programme", "privacy.ConsentRecord"})
+"""What signing up writes besides the record itself: the first programme and the consent to care
+(`screening.services.patient_self_register`)."""
+
+
+def unconfirmed_sign_ups_due(
+    *, clinic: Clinic, now: dt.datetime | None = None, only: Patient | None = None
+) -> list[PurgeCandidate]:
+    """Sign-ups never confirmed and left alone for `SITBONE_UNCONFIRMED_SIGN_UP_DAYS` (or just
+    `only`, if it is one).
+
+    The person never signed in, the record holds only what signing up wrote (one programme and
+    the consent to care), and nothing was written about it since: no link sent again (each link
+    sent is audited as a write), no change by staff. Staff reads do not count: lists such as
+    triage show the sign-up to every clinician. Staff who booked, assessed or changed anything
+    have started care, and the record then waits for the clinic's retention period like any
+    other. `last_activity` is the day of the latest of the sign-up and those writes, in the
+    clinic's zone.
+    """
+    now = now or timezone.now()
+    days = settings.SITBONE_UNCONFIRMED_SIGN_UP_DAYS
+    cutoff = now - dt.timedelta(days=days)
+    last_event = (
+        AuditEvent.objects.filter(patient=OuterRef("pk"), category=AuditCategory.WRITE)
+        .order_by("-at")
+        .values("at")
+    )
+    waiting = (
+        live_patients(clinic)
+        .filter(AWAITING_CONFIRMATION, created_at__lte=cutoff)
+        .annotate(last_event=Subquery(last_event[:1]), programme_count=Count("programmes"))
+        .filter(Q(last_event__isnull=True) | Q(last_event__lte=cutoff), programme_count__lte=1)
+    )
+    if only is not None:
+        waiting = waiting.filter(pk=only.pk)
+    for label, _fields in ACTIVITY_DATES:
+        if label not in SIGN_UP_WRITES:
+            rows = apps.get_model(label)._default_manager.filter(patient=OuterRef("pk"))
+            waiting = waiting.exclude(Exists(rows))
+    zone = zoneinfo.ZoneInfo(clinic.time_zone)
+    due = []
+    for patient in waiting.order_by("pk"):
+        last = max(patient.created_at, patient.last_event or patient.created_at)
+        due.append(
+            PurgeCandidate(
+                patient,
+                _local_date(last, zone),
+                _local_date(last + dt.timedelta(days=days), zone),
+            )
+        )
+    return due
+
+
 def retention_rule_for(clinic: Clinic) -> RetentionRule:
-    settings = privacy_settings_for(clinic)
-    return RetentionRule(settings.retention_years, settings.minors_kept_until_age)
+    chosen = privacy_settings_for(clinic)
+    return RetentionRule(chosen.retention_years, chosen.minors_kept_until_age)
 
 
 def purge_schedule(*, clinic: Clinic, only: Patient | None = None) -> list[PurgeCandidate]:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max, ProtectedError, RestrictedError
@@ -33,12 +35,14 @@ from sitbone.privacy.models import (
     PrivacySettings,
 )
 from sitbone.privacy.selectors import (
+    PurgeCandidate,
     consent_overview,
     consent_text_current,
     erasure_mode_for,
     live_patients,
     privacy_settings_for,
     purge_due,
+    unconfirmed_sign_ups_due,
 )
 from sitbone.web.text import control_character_message
 
@@ -137,14 +141,14 @@ def privacy_settings_update(
     care_team_only: bool,
     emergency_access_hours: int,
 ) -> PrivacySettings:
-    settings = privacy_settings_for(clinic)
-    settings.retention_years = retention_years
-    settings.minors_kept_until_age = minors_kept_until_age
-    settings.care_team_only = care_team_only
-    settings.emergency_access_hours = emergency_access_hours
-    settings.updated_by = actor
-    settings.full_clean()
-    settings.save()
+    chosen = privacy_settings_for(clinic)
+    chosen.retention_years = retention_years
+    chosen.minors_kept_until_age = minors_kept_until_age
+    chosen.care_team_only = care_team_only
+    chosen.emergency_access_hours = emergency_access_hours
+    chosen.updated_by = actor
+    chosen.full_clean()
+    chosen.save()
     audit_record(
         category=AuditCategory.WRITE,
         action="clinic.privacy",
@@ -157,7 +161,7 @@ def privacy_settings_update(
             f"emergency access {emergency_access_hours} h"
         ),
     )
-    return settings
+    return chosen
 
 
 # --- Emergency access ------------------------------------------------------------------------
@@ -406,36 +410,51 @@ def purge_expired(
     clinics: Iterable[Clinic] | None = None,
 ) -> PurgeReport:
     """Delete or anonymise (as each clinic's retention setting says) every record whose
-    retention period has ended. Each record is purged in its own transaction with one audit
+    retention period has ended, and delete every sign-up never confirmed and left alone
+    (`unconfirmed_sign_ups_due`). Each record is purged in its own transaction with one audit
     event that names no one; a record already anonymised is never touched again."""
     now = now or timezone.now()
     report = PurgeReport(run=uuid.uuid4(), dry_run=dry_run)
+    days = settings.SITBONE_UNCONFIRMED_SIGN_UP_DAYS
     for clinic in clinics if clinics is not None else Clinic.objects.order_by("pk"):
         mode = erasure_mode_for(clinic)
         years = privacy_settings_for(clinic).retention_years
         lines = report.by_clinic.setdefault(clinic.name, [])
-        for candidate in purge_due(clinic=clinic, now=now):
-            reference = candidate.patient.public_id
+        expired = purge_due(clinic=clinic, now=now)
+        purges = [
+            _Purge(
+                candidate, mode, "record", f"after {years} years", partial(purge_due, clinic=clinic)
+            )
+            for candidate in expired
+        ]
+        seen = {candidate.patient.pk for candidate in expired}
+        purges += [
+            _Purge(
+                candidate,
+                ErasureMode.DELETE,
+                "sign-up",
+                f"as it was never confirmed, {days} days after its last link",
+                partial(unconfirmed_sign_ups_due, clinic=clinic),
+            )
+            for candidate in unconfirmed_sign_ups_due(clinic=clinic, now=now)
+            if candidate.patient.pk not in seen
+        ]
+        for purge in purges:
+            reference = purge.candidate.patient.public_id
+            what = f"{purge.kind} {reference}"
             line = (
-                f"{'would ' + mode.value if dry_run else PURGED[mode]} record {reference} "
-                f"(last activity {candidate.last_activity}, due {candidate.due_on})"
+                f"{'would ' + purge.mode.value if dry_run else PURGED[purge.mode]} {what} "
+                f"(last activity {purge.candidate.last_activity}, due {purge.candidate.due_on})"
             )
             if dry_run:
                 lines.append(line)
                 report.would_purge += 1
                 continue
             try:
-                done = _purge_one(
-                    clinic=clinic,
-                    patient=candidate.patient,
-                    mode=mode,
-                    years=years,
-                    run=report.run,
-                    now=now,
-                )
+                done = _purge_one(clinic=clinic, purge=purge, run=report.run, now=now)
             except (ProtectedError, RestrictedError) as error:
-                logger.warning("retention purge of record %s failed: %s", reference, error)
-                lines.append(f"could not {mode.value} record {reference}: a linked row blocks it")
+                logger.warning("retention purge of %s failed: %s", what, error)
+                lines.append(f"could not {purge.mode.value} {what}: a linked row blocks it")
                 report.failed += 1
             else:
                 if done:
@@ -444,25 +463,30 @@ def purge_expired(
     return report
 
 
-def _purge_one(
-    *,
-    clinic: Clinic,
-    patient: Patient,
-    mode: ErasureMode,
-    years: int,
-    run: uuid.UUID,
-    now: dt.datetime,
-) -> bool:
+@dataclass(frozen=True)
+class _Purge:
+    candidate: PurgeCandidate
+    mode: ErasureMode
+    kind: str
+    """What the record is, in the report and the audit event: "record" or "sign-up"."""
+
+    why: str
+    due: Callable[..., list[PurgeCandidate]]
+    """The selector that found it, asked again (``only=``) once the record is locked."""
+
+
+def _purge_one(*, clinic: Clinic, purge: _Purge, run: uuid.UUID, now: dt.datetime) -> bool:
     """Purge one record if it is still due; False when someone erased it or new activity
     arrived since the list was made."""
     with transaction.atomic():
+        patient = purge.candidate.patient
         locked = live_patients(clinic).select_for_update().filter(pk=patient.pk).first()
-        if locked is None or not purge_due(clinic=clinic, now=now, only=locked):
+        if locked is None or not purge.due(now=now, only=locked):
             return False
         pending = list(ErasureRequest.objects.filter(patient=locked, status=ErasureStatus.PENDING))
-        patient_data_erase(patient=locked, mode=mode)
+        patient_data_erase(patient=locked, mode=purge.mode)
         ErasureRequest.objects.filter(pk__in=[r.pk for r in pending]).update(
-            status=ErasureStatus.COMPLETED, decided_at=now, mode_applied=mode
+            status=ErasureStatus.COMPLETED, decided_at=now, mode_applied=purge.mode
         )
         audit_record(
             category=AuditCategory.WRITE,
@@ -470,6 +494,6 @@ def _purge_one(
             actor=None,
             clinic=clinic,
             patient=None,
-            detail=f"retention purge {run}: one record {PURGED[mode]} after {years} years",
+            detail=f"retention purge {run}: one {purge.kind} {PURGED[purge.mode]} {purge.why}",
         )
     return True

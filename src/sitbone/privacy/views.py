@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -195,14 +196,14 @@ def emergency_open(request: AuthenticatedHttpRequest, patient_id: str) -> HttpRe
 def clinic_privacy(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Settings, what the next purge would take, past purges, and what needs the admin."""
     staff = require_staff(request.user, admin=True)
-    settings = privacy_settings_for(staff.clinic)
+    chosen = privacy_settings_for(staff.clinic)
     form = PrivacySettingsForm(
         request.POST if request.method == "POST" else None,
         initial={
-            "retention_years": settings.retention_years,
-            "minors_kept_until_age": settings.minors_kept_until_age,
-            "care_team_only": settings.care_team_only,
-            "emergency_access_hours": settings.emergency_access_hours,
+            "retention_years": chosen.retention_years,
+            "minors_kept_until_age": chosen.minors_kept_until_age,
+            "care_team_only": chosen.care_team_only,
+            "emergency_access_hours": chosen.emergency_access_hours,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -226,6 +227,7 @@ def clinic_privacy(request: AuthenticatedHttpRequest) -> HttpResponse:
             "clinic": staff.clinic,
             "erasure_mode": erasure_mode_for(staff.clinic),
             "due_count": len(due),
+            "unconfirmed_days": settings.SITBONE_UNCONFIRMED_SIGN_UP_DAYS,
             "upcoming": schedule[:10],
             "today": today,
             "purges": list(purge_events(actor=request.user)[:20]),

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.backends.base import SessionBase
 from django.core import signing
@@ -134,11 +135,16 @@ def confirmation_token(user: User) -> str:
     return signing.dumps(str(user.public_id), salt=CONFIRM_SALT)
 
 
-def _confirmation_send(user: User, clinic: Clinic, absolute: Callable[[str], str]) -> bool:
-    """Email a fresh confirmation link to an account awaiting confirmation, made with
-    ``clinic``."""
+def _confirmation_send(
+    patient: Patient, user: User, absolute: Callable[[str], str], *, actor: User | None = None
+) -> bool:
+    """Email a fresh confirmation link to ``user``, ``patient``'s account awaiting confirmation,
+    and audit it on the record: staff (``actor``) sending it again, or the person's own sign-up
+    or request. Each link sent restarts the days an unconfirmed sign-up is kept
+    (`privacy.selectors.unconfirmed_sign_ups_due`)."""
+    clinic = patient.clinic
     link = absolute(reverse("screening:confirm", args=[confirmation_token(user)]))
-    return mail_sent(
+    sent = mail_sent(
         to=user.email,
         subject="[Sitbone] Confirm your email to finish signing up",
         message=(
@@ -149,10 +155,20 @@ def _confirmation_send(user: User, clinic: Clinic, absolute: Callable[[str], str
             "Confirming signs you in. After that, sign in with the password you chose when "
             "you first signed up; if you have forgotten it, reset it from the sign-in "
             "page.\n\n"
+            "A sign-up that is not confirmed is deleted, with the details you gave, "
+            f"{settings.SITBONE_UNCONFIRMED_SIGN_UP_DAYS} days after the last link was sent."
+            "\n\n"
             "If this was not you, ignore this email: nothing happens without the link.\n"
         ),
         what="sign-up confirmation link",
     )
+    patient_write_audit(
+        actor,
+        patient,
+        "patient.confirmation_resend" if actor is not None else "patient.confirmation_link",
+        "sign-up link sent" if sent else "sign-up link could not be sent",
+    )
+    return sent
 
 
 def registration_email_send(*, email: str, clinic: Clinic, absolute: Callable[[str], str]) -> bool:
@@ -171,7 +187,7 @@ def registration_email_send(*, email: str, clinic: Clinic, absolute: Callable[[s
         .first()
     )
     if waiting is not None and waiting.user is not None:
-        return _confirmation_send(waiting.user, waiting.clinic, absolute)
+        return _confirmation_send(waiting, waiting.user, absolute)
     if not _address_known(clinic, email):
         return True  # nobody to tell: the sign-up it followed was refused
     return mail_sent(
@@ -223,14 +239,7 @@ def registration_link_resend(
     if waiting is None or waiting.user is None:
         raise NotAwaitingConfirmation
     resend_count(waiting.user.email)
-    sent = _confirmation_send(waiting.user, waiting.clinic, absolute)
-    patient_write_audit(
-        actor,
-        patient,
-        "patient.confirmation_resend",
-        "sign-up link sent again" if sent else "sign-up link could not be sent",
-    )
-    return sent
+    return _confirmation_send(waiting, waiting.user, absolute, actor=actor)
 
 
 class ConfirmationInvalid(Exception):

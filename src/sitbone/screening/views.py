@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.db import transaction
@@ -215,17 +216,18 @@ def sent(request: HttpRequest) -> HttpResponse:
         try:
             resend_count(last["email"])
         except ResendTooSoon as too_soon:
-            return render(
-                request,
-                "screening/register_sent.html",
-                {"email": last["email"], "wait_minutes": too_soon.minutes},
-                status=429,
-            )
+            return _sent_page(request, email=last["email"], wait_minutes=too_soon.minutes)
         return _email_and_show(request, last, clinic)
+    return _sent_page(request, email=last["email"], failed=last.get("failed", False))
+
+
+def _sent_page(request: HttpRequest, **context: Any) -> HttpResponse:
+    """The "check your email" page, or why the email did not go (429 when asked too often)."""
     return render(
         request,
         "screening/register_sent.html",
-        {"email": last["email"], "failed": last.get("failed", False)},
+        {**context, "unconfirmed_days": settings.SITBONE_UNCONFIRMED_SIGN_UP_DAYS},
+        status=429 if context.get("wait_minutes") else 200,
     )
 
 

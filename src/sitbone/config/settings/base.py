@@ -205,6 +205,9 @@ SITBONE_IDLE_TIMEOUT_STAFF = 15 * 60
 SITBONE_IDLE_TIMEOUT_PATIENT = 30 * 60
 SITBONE_ABSOLUTE_TIMEOUT = 12 * 60 * 60
 SITBONE_INVITATION_DAYS = 7
+SITBONE_UNCONFIRMED_SIGN_UP_DAYS = 30
+"""A sign-up never confirmed is deleted by `sitbone purge-expired` this many days after its last
+link was sent, if staff never started care (`privacy.selectors.unconfirmed_sign_ups_due`)."""
 SITBONE_EVEN_TIMING_SECONDS = 0.25
 """Password-reset requests and sign-ups take at least this long, known address or not (no
 enumeration)."""

@@ -2,6 +2,9 @@
 
 Deletes or anonymises, as each clinic's retention setting says, every patient record whose
 retention period has ended, counted from the patient's last activity in the clinic's time zone.
+It also deletes every sign-up never confirmed whose last link went out
+`SITBONE_UNCONFIRMED_SIGN_UP_DAYS` ago, unless staff started care
+(`privacy.selectors.unconfirmed_sign_ups_due`).
 `--dry-run` lists what would go and changes nothing. Safe to run again: a purged record is gone
 or anonymised, and an anonymised record is never touched twice. Output names records by their
 opaque id only, so cron logs hold no patient detail.
@@ -19,7 +22,10 @@ from sitbone.privacy.services import purge_expired
 
 
 class Command(BaseCommand):
-    help = "Delete or anonymise records past their clinic's retention period (for cron)."
+    help = (
+        "Delete or anonymise records past their clinic's retention period, and delete "
+        "sign-ups never confirmed (for cron)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
