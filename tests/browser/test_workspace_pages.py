@@ -44,6 +44,7 @@ def test_each_workspace_page_is_accessible_and_reflows_at_360_px(page: Any, demo
         "programme": base + "programme/",
         "thresholds": base + "thresholds/",
         "audit": base + "audit/",
+        "details": base + "details/",
     }
     for name, path in pages.items():
         page.goto(path)
@@ -60,4 +61,15 @@ def test_each_workspace_page_is_accessible_and_reflows_at_360_px(page: Any, demo
     expect(summary).to_be_focused()
     assert page.title().startswith("Error:")
     screenshot(page, "workspace-thresholds-error")
+    assert_accessible(page)
+
+    page.goto(base + "details/")
+    page.get_by_label("Full name").fill("")
+    page.get_by_label("Gym ball").check()
+    page.get_by_role("button", name="Save details").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Full name: This field is required.")
+    expect(summary).to_be_focused()
+    expect(page.get_by_label("Gym ball")).to_be_checked()  # what was typed is kept
+    assert page.title().startswith("Error:")
     assert_accessible(page)

@@ -34,6 +34,7 @@ STAFF_ROLES = (
 ONE_PATIENT = {
     "clinics:patient_detail",
     "clinics:patient_audit",
+    "clinics:patient_details",
     "assessments:list",
     "assessments:new",
     "assessments:detail",

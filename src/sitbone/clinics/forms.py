@@ -5,13 +5,18 @@ from typing import Any
 
 from django import forms
 
+from sitbone.engine.prescription import EQUIPMENT
 from sitbone.patients.models import Irritability, Side
 from sitbone.web.text import clean_person_name, no_control_characters
 
+EQUIPMENT_CHOICES: list[tuple[str, str]] = sorted(EQUIPMENT.items(), key=lambda item: item[1])
+"""The engine's equipment, alphabetical by what a person calls it."""
 
-class PatientInviteForm(forms.Form):
+
+class PatientDetailsForm(forms.Form):
+    """What staff record about a patient, besides the sign-in address."""
+
     full_name = forms.CharField(label="Full name", max_length=150)
-    email = forms.EmailField(label="Email address", max_length=254)
     date_of_birth = forms.DateField(
         label="Date of birth (optional)",
         required=False,
@@ -37,12 +42,16 @@ class PatientInviteForm(forms.Form):
         choices=Irritability.choices,
         initial=Irritability.MODERATE,
     )
+    equipment = forms.MultipleChoiceField(
+        label="Equipment they have",
+        choices=EQUIPMENT_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Programmes the engine prescribes use only these (and body weight).",
+    )
 
     def clean_full_name(self) -> str:
         return clean_person_name(self.cleaned_data["full_name"])
-
-    def clean_email(self) -> str:
-        return str(self.cleaned_data["email"]).lower()
 
     def clean_date_of_birth(self) -> Any:
         import datetime
@@ -51,6 +60,14 @@ class PatientInviteForm(forms.Form):
         if value and not (datetime.date(1900, 1, 1) <= value <= datetime.date.today()):  # noqa: DTZ011
             raise forms.ValidationError("Enter a date of birth between 1900 and today.")
         return value
+
+
+class PatientInviteForm(PatientDetailsForm):
+    email = forms.EmailField(label="Email address", max_length=254)
+    field_order = ["full_name", "email"]
+
+    def clean_email(self) -> str:
+        return str(self.cleaned_data["email"]).lower()
 
 
 class StaffInviteForm(forms.Form):

@@ -13,7 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sitbone.assessments.forms import NoteForm
 from sitbone.clinics.access import patient_for_staff, require_staff, staff_reads_audit
-from sitbone.clinics.forms import ClinicSettingsForm, PatientInviteForm, StaffInviteForm
+from sitbone.clinics.forms import (
+    ClinicSettingsForm,
+    PatientDetailsForm,
+    PatientInviteForm,
+    StaffInviteForm,
+)
 from sitbone.clinics.models import InvitationKind
 from sitbone.clinics.selectors import (
     NEED_LABELS,
@@ -26,7 +31,12 @@ from sitbone.clinics.selectors import (
     staff_reads_of_patient,
 )
 from sitbone.clinics.services import clinic_settings_update, invitation_create, invitation_send
-from sitbone.patients.services import DuplicatePatient, patient_create_with_invitation
+from sitbone.patients.services import (
+    DETAILS,
+    DuplicatePatient,
+    patient_create_with_invitation,
+    patient_details_update,
+)
 from sitbone.privacy.selectors import consent_overview
 from sitbone.screening.services import (
     NotAwaitingConfirmation,
@@ -140,6 +150,36 @@ def confirmation_resend(request: AuthenticatedHttpRequest, patient_id: str) -> H
         )
     messages.success(request, f"A new sign-up link was sent to {patient.email}.")
     return redirect(back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def patient_details(request: AuthenticatedHttpRequest, patient_id: str) -> HttpResponse:
+    """Staff correct or bring up to date what the record says about the person: name, birth
+    date, side, activities, goals, irritability and equipment (the sign-in address is the
+    person's own to change)."""
+    patient = patient_for_staff(
+        actor=request.user, public_id=patient_id, request=request, what="patient.details_view"
+    )
+    form = PatientDetailsForm(
+        request.POST if request.method == "POST" else None,
+        initial={field: getattr(patient, field) for field in DETAILS},
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = patient_details_update(
+            actor=request.user, patient=patient, data=form.cleaned_data
+        )
+        if changed:
+            messages.success(request, f"Saved: {', '.join(changed)} changed.")
+        else:
+            messages.info(request, "Nothing was changed.")
+        return redirect("clinics:patient_detail", patient_id=patient.public_id)
+    return render(
+        request,
+        "clinics/patient_details.html",
+        {"patient": patient, "form": form, "section": "overview"},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required

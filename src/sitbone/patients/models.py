@@ -8,6 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from sitbone.engine.prescription import EQUIPMENT
+
 
 class Side(models.TextChoices):
     LEFT = "left", "Left"
@@ -90,3 +92,8 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def equipment_names(self) -> list[str]:
+        """The equipment the person has, named as the engine's catalogue names it."""
+        return [EQUIPMENT[item] for item in self.equipment or [] if item in EQUIPMENT]

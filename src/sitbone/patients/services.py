@@ -35,6 +35,7 @@ def patient_create_with_invitation(
                 activities=data.get("activities", ""),
                 goals=data.get("goals", ""),
                 irritability=data["irritability"],
+                equipment=sorted(data.get("equipment", [])),
             )
     except IntegrityError as error:
         raise DuplicatePatient from error
@@ -56,3 +57,40 @@ def patient_create_with_invitation(
         patient=patient,
     )
     return patient, invitation, token
+
+
+DETAILS = {
+    "full_name": "name",
+    "date_of_birth": "date of birth",
+    "affected_side": "painful side",
+    "activities": "sport and activities",
+    "goals": "goals",
+    "irritability": "irritability",
+    "equipment": "equipment",
+}
+"""The record's fields staff may change (`PatientDetailsForm`), as the audit trail names them."""
+
+
+@transaction.atomic
+def patient_details_update(*, actor: User, patient: Patient, data: dict[str, Any]) -> list[str]:
+    """Store what staff changed on the record and audit which fields (not their values, which
+    the record keeps). Returns the changed fields' names, empty when nothing changed (then
+    nothing is written). The current programme stays as it is: the next prescription uses the
+    new equipment and irritability."""
+    data = {**data, "equipment": sorted(data.get("equipment", []))}
+    changed = [field for field in DETAILS if getattr(patient, field) != data[field]]
+    if not changed:
+        return []
+    for field in changed:
+        setattr(patient, field, data[field])
+    patient.save(update_fields=changed)
+    names = [DETAILS[field] for field in changed]
+    audit_record(
+        category=AuditCategory.WRITE,
+        action="patient.details_update",
+        actor=actor,
+        clinic=patient.clinic,
+        patient=patient,
+        detail=f"changed {', '.join(names)}",
+    )
+    return names
