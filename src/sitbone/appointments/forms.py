@@ -18,6 +18,7 @@ from sitbone.appointments.models import (
 from sitbone.appointments.scheduling import CELL_MINUTES, local_instant
 from sitbone.appointments.selectors import parse_slot_token
 from sitbone.web.text import clean_person_name, no_control_characters
+from sitbone.web.widgets import IsoDateInput
 
 PHONE = re.compile(r"^\+?[0-9 ()\-]{6,24}$")
 PHONE_DIGITS = range(6, 16)
@@ -171,7 +172,7 @@ class SlotSearchForm(forms.Form):
     day = forms.DateField(
         label="Show times from",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
         error_messages={"invalid": "Enter a real date, like 2026-12-03"},
     )
 
@@ -227,13 +228,13 @@ class AvailabilityExceptionForm(forms.Form):
     )
     first_day = forms.DateField(
         label="Date (or first day)",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
         error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
     )
     last_day = forms.DateField(
         label="Last day (optional, for leave over several days)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
         error_messages={"invalid": "Enter a real date"},
     )
     start_time = quarter_hour_time("Start time (optional for whole days of leave)", required=False)

@@ -16,6 +16,7 @@ from sitbone.engine.instruments import INSTRUMENTS
 from sitbone.engine.probability import PROVOCATION_TESTS
 from sitbone.engine.screening import SCREEN_ITEMS, SCREEN_PAGES
 from sitbone.web.text import no_control_characters
+from sitbone.web.widgets import IsoDateInput
 
 EARLIEST = dt.date(2000, 1, 1)
 
@@ -42,7 +43,7 @@ class AssessmentForm(forms.Form):
 
     assessed_on = forms.DateField(
         label="Date of the assessment",
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=IsoDateInput(),
     )
 
     # Risk factors (§1.5).
@@ -189,9 +190,7 @@ class AssessmentForm(forms.Form):
 
 class AdjunctForm(forms.Form):
     kind = forms.ChoiceField(label="Treatment", choices=AdjunctKind.choices)
-    given_on = forms.DateField(
-        label="Date given", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
+    given_on = forms.DateField(label="Date given", widget=IsoDateInput())
     given_by = forms.CharField(
         label="Given by (if not you)",
         required=False,
@@ -269,9 +268,7 @@ def measure_form_class(instrument_id: str) -> type[MeasureForm]:
     """A form for one instrument, built from the engine's definition (items as data, §4)."""
     definition = INSTRUMENTS[instrument_id].to_dict()
     fields: dict[str, Any] = {
-        "taken_on": forms.DateField(
-            label="Date taken", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-        )
+        "taken_on": forms.DateField(label="Date taken", widget=IsoDateInput())
     }
     for item in definition["items"]:
         label = item["text"]

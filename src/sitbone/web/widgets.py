@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -80,3 +81,14 @@ class FormRenderer(DjangoTemplates):
             if template_name == _TEXTAREA_TEMPLATE and isinstance(widget["value"], str | None):
                 return _textarea_html(widget)
         return super().render(template_name, context, request)
+
+
+class IsoDateInput(forms.DateInput):
+    """The browser's date picker. It reads and sends only ISO dates (2026-03-11), so the value
+    is written that way whatever the locale's date format: a form opened with a stored date
+    shows it rather than an empty field that would clear it on saving."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
