@@ -75,6 +75,14 @@ def test_the_clinician_corrects_the_record_and_the_audit_names_the_fields_only(
     assert "<dd>Resistance band, Gym ball</dd>" in overview
 
 
+def test_the_form_shows_the_stored_birth_date_as_the_date_picker_reads_it(world: World) -> None:
+    Patient.objects.filter(pk=world.patient.pk).update(date_of_birth=dt.date(1990, 5, 4))
+    page = signed_in(world.clinician).get(details_url(world.patient)).content.decode()
+    # ISO, whatever the locale's format: a picker given 04/05/1990 shows an empty field,
+    # and saving the form would then erase the date
+    assert 'type="date" name="date_of_birth" value="1990-05-04"' in page
+
+
 def test_the_next_prescription_uses_the_equipment(world: World) -> None:
     patient = world.patient
     before = {

@@ -116,6 +116,8 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "clinics:patient_detail": ("login", "404", "404", "200", "200", "404", "200"),
     "clinics:patient_audit": ("login", "404", "404", "200", "200", "404", "200"),
     "clinics:patient_details": ("login", "404", "404", "200", "200", "404", "200"),
+    "clinics:patient_treatment": ("login", "404", "404", "200", "200", "404", "200"),
+    "clinics:discharged": ("login", "404", "404", "200", "200", "200", "200"),
     "clinics:confirmation_resend": ("login",) + ("405",) * 6,
     "clinics:staff": ("login", "404", "404", "404", "404", "404", "200"),
     "clinics:settings": ("login", "404", "404", "404", "404", "404", "200"),

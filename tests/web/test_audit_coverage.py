@@ -35,6 +35,7 @@ ONE_PATIENT = {
     "clinics:patient_detail",
     "clinics:patient_audit",
     "clinics:patient_details",
+    "clinics:patient_treatment",
     "assessments:list",
     "assessments:new",
     "assessments:detail",
@@ -76,6 +77,7 @@ ONE_PATIENT = {
 
 PATIENT_LISTS = {
     "clinics:home",
+    "clinics:discharged",
     "programmes:approvals",
     "appointments:diary",
     "appointments:diary_week",

@@ -8,6 +8,7 @@ from django import forms
 from sitbone.engine.prescription import EQUIPMENT
 from sitbone.patients.models import Irritability, Side
 from sitbone.web.text import clean_person_name, no_control_characters
+from sitbone.web.widgets import IsoDateInput
 
 EQUIPMENT_CHOICES: list[tuple[str, str]] = sorted(EQUIPMENT.items(), key=lambda item: item[1])
 """The engine's equipment, alphabetical by what a person calls it."""
@@ -20,7 +21,7 @@ class PatientDetailsForm(forms.Form):
     date_of_birth = forms.DateField(
         label="Date of birth (optional)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
     )
     affected_side = forms.ChoiceField(label="Painful side", choices=Side.choices)
     activities = forms.CharField(
@@ -68,6 +69,14 @@ class PatientInviteForm(PatientDetailsForm):
 
     def clean_email(self) -> str:
         return str(self.cleaned_data["email"]).lower()
+
+
+class DischargeForm(forms.Form):
+    on = forms.DateField(
+        label="Discharge date",
+        widget=IsoDateInput(),
+        help_text="The day treatment ended: today or earlier.",
+    )
 
 
 class StaffInviteForm(forms.Form):

@@ -62,6 +62,12 @@ def clinic_today(clinic: Clinic) -> dt.date:
     return timezone.now().astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
 
 
+def discharged_patients(*, actor: User) -> QuerySet[Patient]:
+    """The actor's caseload (an admin's: the clinic) after discharge, most recent first."""
+    require_staff(actor)
+    return caseload_for(actor).filter(discharged_on__isnull=False).order_by("-discharged_on", "pk")
+
+
 # --- Triage: the clinician's home ------------------------------------------------------------
 #
 # Who needs the clinician today, most urgent first. Every signal comes from data the engine has

@@ -15,6 +15,7 @@ from sitbone.assessments.forms import NoteForm
 from sitbone.clinics.access import patient_for_staff, require_staff, staff_reads_audit
 from sitbone.clinics.forms import (
     ClinicSettingsForm,
+    DischargeForm,
     PatientDetailsForm,
     PatientInviteForm,
     StaffInviteForm,
@@ -23,6 +24,8 @@ from sitbone.clinics.models import InvitationKind
 from sitbone.clinics.selectors import (
     NEED_LABELS,
     Need,
+    clinic_today,
+    discharged_patients,
     invitations_open,
     morning_pain_chart,
     patient_list_for_triage,
@@ -33,9 +36,13 @@ from sitbone.clinics.selectors import (
 from sitbone.clinics.services import clinic_settings_update, invitation_create, invitation_send
 from sitbone.patients.services import (
     DETAILS,
+    DischargeRefused,
     DuplicatePatient,
+    TreatmentUnchanged,
     patient_create_with_invitation,
     patient_details_update,
+    patient_discharge,
+    patient_reopen,
 )
 from sitbone.privacy.selectors import consent_overview
 from sitbone.screening.services import (
@@ -47,6 +54,7 @@ from sitbone.web.http import AuthenticatedHttpRequest
 from sitbone.web.idempotency import problem
 
 TRIAGE_PAGE_SIZE = 25
+DISCHARGED_PAGE_SIZE = 50
 
 
 @login_required
@@ -180,6 +188,59 @@ def patient_details(request: AuthenticatedHttpRequest, patient_id: str) -> HttpR
         {"patient": patient, "form": form, "section": "overview"},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def patient_treatment(request: AuthenticatedHttpRequest, patient_id: str) -> HttpResponse:
+    """Discharge the patient when treatment ends, or take a discharged patient back (a POST
+    with ``reopen``)."""
+    patient = patient_for_staff(
+        actor=request.user, public_id=patient_id, request=request, what="patient.treatment_view"
+    )
+    back = reverse("clinics:patient_detail", args=[patient.public_id])
+    reopen = request.method == "POST" and "reopen" in request.POST
+    form = DischargeForm(
+        request.POST if request.method == "POST" and not reopen else None,
+        initial={"on": clinic_today(patient.clinic)},
+    )
+    try:
+        if reopen:
+            patient_reopen(actor=request.user, patient=patient)
+            messages.success(request, f"{patient.full_name} is back in treatment.")
+            return redirect(back)
+        if request.method == "POST" and form.is_valid():
+            done = patient_discharge(
+                actor=request.user, patient=patient, on=form.cleaned_data["on"]
+            )
+            messages.success(
+                request, f"{patient.full_name} was discharged on {done.discharged_on:%-d %B %Y}."
+            )
+            return redirect(back)
+    except TreatmentUnchanged as unchanged:
+        return problem(request, 409, "Nothing was changed", str(unchanged), back=back)
+    except DischargeRefused as refused:
+        form.add_error("on", str(refused))
+    return render(
+        request,
+        "clinics/patient_treatment.html",
+        {"patient": patient, "form": form, "section": "overview"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def discharged(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The discharged patients of the actor's caseload, most recent first (triage lists only
+    those in treatment)."""
+    page = Paginator(discharged_patients(actor=request.user), DISCHARGED_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    staff_reads_audit(
+        actor=request.user, patients=page.object_list, request=request, what="caseload.discharged"
+    )
+    return render(request, "clinics/discharged.html", {"page": page})
 
 
 @login_required

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 
 from sitbone.clinics.access import StaffContext
 from sitbone.clinics.models import AuditCategory, Invitation
-from sitbone.clinics.services import audit_record, invitation_create
+from sitbone.clinics.selectors import clinic_today
+from sitbone.clinics.services import audit_record, invitation_create, patient_write_audit
 from sitbone.patients.models import Patient
 
 if TYPE_CHECKING:
@@ -85,12 +88,54 @@ def patient_details_update(*, actor: User, patient: Patient, data: dict[str, Any
         setattr(patient, field, data[field])
     patient.save(update_fields=changed)
     names = [DETAILS[field] for field in changed]
-    audit_record(
-        category=AuditCategory.WRITE,
-        action="patient.details_update",
-        actor=actor,
-        clinic=patient.clinic,
-        patient=patient,
-        detail=f"changed {', '.join(names)}",
-    )
+    patient_write_audit(actor, patient, "patient.details_update", f"changed {', '.join(names)}")
     return names
+
+
+class DischargeRefused(Exception):
+    """The discharge date cannot be used; the message says why."""
+
+
+class TreatmentUnchanged(Exception):
+    """The patient is already discharged (or already in treatment): someone else was first."""
+
+
+@transaction.atomic
+def patient_discharge(*, actor: User, patient: Patient, on: dt.date) -> Patient:
+    """End the patient's treatment on ``on`` (today or earlier, in the clinic's zone, and not
+    before the record was made). Everything that counts active patients follows
+    ``discharged_on``: triage and the booking list leave them out, reminders stop, their
+    questionnaires ask the end-of-treatment round, and the retention period counts from it."""
+    locked = Patient.objects.select_for_update().select_related("clinic").get(pk=patient.pk)
+    if locked.discharged_on is not None:
+        raise TreatmentUnchanged(
+            f"{locked.full_name} was discharged on {locked.discharged_on:%-d %B %Y} already."
+        )
+    today = clinic_today(locked.clinic)
+    opened = locked.created_at.astimezone(zoneinfo.ZoneInfo(locked.clinic.time_zone)).date()
+    if on > today:
+        raise DischargeRefused("The discharge date cannot be in the future.")
+    if on < opened:
+        raise DischargeRefused(
+            f"The discharge date cannot be before the record was made ({opened:%-d %B %Y})."
+        )
+    locked.discharged_on = on
+    locked.save(update_fields=["discharged_on"])
+    patient_write_audit(actor, locked, "patient.discharge", f"discharged on {on}")
+    return locked
+
+
+@transaction.atomic
+def patient_reopen(*, actor: User, patient: Patient) -> Patient:
+    """Take a discharged patient back into treatment (they come back, or were discharged by
+    mistake): they return to triage, reminders and the booking list."""
+    locked = Patient.objects.select_for_update().select_related("clinic").get(pk=patient.pk)
+    if locked.discharged_on is None:
+        raise TreatmentUnchanged(f"{locked.full_name} is in treatment already.")
+    discharged = locked.discharged_on
+    locked.discharged_on = None
+    locked.save(update_fields=["discharged_on"])
+    patient_write_audit(
+        actor, locked, "patient.reopen", f"back in treatment (discharged {discharged})"
+    )
+    return locked
