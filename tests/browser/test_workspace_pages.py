@@ -45,6 +45,9 @@ def test_each_workspace_page_is_accessible_and_reflows_at_360_px(page: Any, demo
         "thresholds": base + "thresholds/",
         "audit": base + "audit/",
         "details": base + "details/",
+        "treatment": base + "treatment/",
+        "discharged": "/clinic/discharged/",
+        "new-patient": "/clinic/patients/new/",
     }
     for name, path in pages.items():
         page.goto(path)

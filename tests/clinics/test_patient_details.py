@@ -146,3 +146,60 @@ def test_a_new_patient_can_be_given_equipment(world: World) -> None:
     )
     assert response.status_code == 302
     assert Patient.objects.get(email="nia@example.test").equipment == ["dumbbells", "step"]
+
+
+def test_an_admin_hands_the_patient_to_another_clinician(world: World) -> None:
+    patient = world.patient
+    admin = signed_in(world.admin)
+    page = admin.get(details_url(patient)).content.decode()
+    assert world.unassigned_clinician.full_name in page
+    assert world.other_clinic_clinician.full_name not in page  # another clinic's
+    newcomer = str(world.unassigned_clinician.public_id)
+
+    response = admin.post(details_url(patient), form_of(patient, care_team=[newcomer]))
+
+    assert response.status_code == 302
+    assert list(patient.assigned_clinicians.all()) == [world.unassigned_clinician]
+    event = edits().get()
+    assert (
+        event.detail == f"changed care team (care team now {world.unassigned_clinician.full_name})"
+    )
+    assert "Pat Patient" in signed_in(world.unassigned_clinician).get("/clinic/").content.decode()
+    assert "Pat Patient" not in signed_in(world.clinician).get("/clinic/").content.decode()
+    overview = admin.get(response["Location"]).content.decode()
+    assert f"<dt>Care team</dt><dd>{world.unassigned_clinician.full_name}</dd>" in overview
+
+
+def test_only_an_admin_changes_the_care_team(world: World) -> None:
+    patient = world.patient
+    before = set(patient.assigned_clinicians.all())
+    clinician = signed_in(world.clinician)
+    assert "A clinic admin changes it here." in clinician.get(details_url(patient)).content.decode()
+    outsider = str(world.unassigned_clinician.public_id)
+    clinician.post(details_url(patient), form_of(patient, care_team=[outsider]))
+    assert set(patient.assigned_clinicians.all()) == before
+    assert not edits().exists()
+
+    stranger = str(world.other_clinic_clinician.public_id)
+    refused = signed_in(world.admin).post(
+        details_url(patient), form_of(patient, care_team=[stranger])
+    )
+    assert refused.status_code == 400
+    assert "Select a valid choice." in refused.content.decode()
+    assert set(patient.assigned_clinicians.all()) == before
+
+
+def test_an_admin_gives_a_new_patient_a_care_team(world: World) -> None:
+    response = signed_in(world.admin).post(
+        "/clinic/patients/new/",
+        {
+            "full_name": "Nia New",
+            "email": "nia@example.test",
+            "affected_side": "left",
+            "irritability": "moderate",
+            "care_team": [str(world.clinician.public_id)],
+        },
+    )
+    assert response.status_code == 302
+    nia = Patient.objects.get(email="nia@example.test")
+    assert list(nia.assigned_clinicians.all()) == [world.clinician]

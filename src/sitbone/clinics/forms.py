@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import zoneinfo
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
@@ -9,6 +10,9 @@ from sitbone.engine.prescription import EQUIPMENT
 from sitbone.patients.models import Irritability, Side
 from sitbone.web.text import clean_person_name, no_control_characters
 from sitbone.web.widgets import IsoDateInput
+
+if TYPE_CHECKING:
+    from sitbone.accounts.models import User
 
 EQUIPMENT_CHOICES: list[tuple[str, str]] = sorted(EQUIPMENT.items(), key=lambda item: item[1])
 """The engine's equipment, alphabetical by what a person calls it."""
@@ -50,6 +54,23 @@ class PatientDetailsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Programmes the engine prescribes use only these (and body weight).",
     )
+
+    def __init__(self, *args: Any, clinicians: Sequence[User] = (), **kwargs: Any) -> None:
+        """``clinicians``: the clinic's, offered as the care team (given to admins only)."""
+        super().__init__(*args, **kwargs)
+        self._clinicians = {str(user.public_id): user for user in clinicians}
+        if clinicians:
+            self.fields["care_team"] = forms.MultipleChoiceField(
+                label="Care team",
+                choices=[(key, user.full_name) for key, user in self._clinicians.items()],
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text="The clinicians who have this patient in their triage list (and, if "
+                "the clinic limits records to the care team, who may open the record).",
+            )
+
+    def clean_care_team(self) -> list[User]:
+        return [self._clinicians[key] for key in self.cleaned_data["care_team"]]
 
     def clean_full_name(self) -> str:
         return clean_person_name(self.cleaned_data["full_name"])

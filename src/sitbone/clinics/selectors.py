@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from sitbone.clinics.access import caseload_for, require_staff
-from sitbone.clinics.models import Clinic, Invitation, Membership
+from sitbone.clinics.models import Clinic, Invitation, Membership, Role
 from sitbone.diary.models import MorningCheck, SessionLog
 from sitbone.measures.models import MeasureResult
 from sitbone.patients.models import AWAITING_CONFIRMATION, Patient
@@ -60,6 +60,12 @@ def invitations_open(*, actor: User) -> QuerySet[Invitation]:
 def clinic_today(clinic: Clinic) -> dt.date:
     """Today's date in the clinic's time zone (the day sessions and check-ins are dated by)."""
     return timezone.now().astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
+
+
+def clinic_clinicians(*, clinic: Clinic) -> list[User]:
+    """The clinic's clinicians (not its admins), by name: who can be in a care team."""
+    memberships = Membership.objects.filter(clinic=clinic, role=Role.CLINICIAN)
+    return [m.user for m in memberships.select_related("user").order_by("user__full_name", "pk")]
 
 
 def discharged_patients(*, actor: User) -> QuerySet[Patient]:

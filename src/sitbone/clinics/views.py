@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,6 +26,7 @@ from sitbone.clinics.models import InvitationKind
 from sitbone.clinics.selectors import (
     NEED_LABELS,
     Need,
+    clinic_clinicians,
     clinic_today,
     discharged_patients,
     invitations_open,
@@ -52,6 +55,9 @@ from sitbone.screening.services import (
 )
 from sitbone.web.http import AuthenticatedHttpRequest
 from sitbone.web.idempotency import problem
+
+if TYPE_CHECKING:
+    from sitbone.accounts.models import User
 
 TRIAGE_PAGE_SIZE = 25
 DISCHARGED_PAGE_SIZE = 50
@@ -98,6 +104,7 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: str) -> HttpRe
             "morning_chart": morning_pain_chart(workspace.mornings),
             "consents": consent_overview(actor=request.user, patient=patient),
             "unconfirmed_days": settings.SITBONE_UNCONFIRMED_SIGN_UP_DAYS,
+            "care_team": patient.assigned_clinicians.order_by("full_name"),
         },
     )
 
@@ -169,9 +176,14 @@ def patient_details(request: AuthenticatedHttpRequest, patient_id: str) -> HttpR
     patient = patient_for_staff(
         actor=request.user, public_id=patient_id, request=request, what="patient.details_view"
     )
+    care_team = list(patient.assigned_clinicians.order_by("full_name"))
     form = PatientDetailsForm(
         request.POST if request.method == "POST" else None,
-        initial={field: getattr(patient, field) for field in DETAILS},
+        initial={
+            **{field: getattr(patient, field) for field in DETAILS},
+            "care_team": [str(user.public_id) for user in care_team],
+        },
+        clinicians=_clinicians_for_admin(request.user),
     )
     if request.method == "POST" and form.is_valid():
         changed = patient_details_update(
@@ -185,9 +197,15 @@ def patient_details(request: AuthenticatedHttpRequest, patient_id: str) -> HttpR
     return render(
         request,
         "clinics/patient_details.html",
-        {"patient": patient, "form": form, "section": "overview"},
+        {"patient": patient, "form": form, "section": "overview", "care_team": care_team},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _clinicians_for_admin(actor: User) -> list[User]:
+    """The clinic's clinicians when ``actor`` is its admin (who alone sets a care team)."""
+    staff = require_staff(actor)
+    return clinic_clinicians(clinic=staff.clinic) if staff.is_admin else []
 
 
 @login_required
@@ -247,7 +265,10 @@ def discharged(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def patient_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     staff = require_staff(request.user)
-    form = PatientInviteForm(request.POST if request.method == "POST" else None)
+    form = PatientInviteForm(
+        request.POST if request.method == "POST" else None,
+        clinicians=_clinicians_for_admin(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             patient, invitation, token = patient_create_with_invitation(

@@ -26,7 +26,8 @@ class DuplicatePatient(Exception):
 def patient_create_with_invitation(
     *, actor: User, staff: StaffContext, data: dict[str, Any]
 ) -> tuple[Patient, Invitation, str]:
-    """Create a patient record, put them on the actor's caseload and invite them."""
+    """Create a patient record and invite them. A clinician puts them on their own caseload;
+    an admin gives them the care team the form chose (``data["care_team"]``, users)."""
     try:
         with transaction.atomic():
             patient = Patient.objects.create(
@@ -44,6 +45,8 @@ def patient_create_with_invitation(
         raise DuplicatePatient from error
     if not staff.is_admin:
         patient.assigned_clinicians.add(actor)
+    else:
+        patient.assigned_clinicians.set(data.get("care_team", []))
     invitation, token = invitation_create(
         actor=actor,
         clinic=staff.clinic,
@@ -77,18 +80,30 @@ DETAILS = {
 @transaction.atomic
 def patient_details_update(*, actor: User, patient: Patient, data: dict[str, Any]) -> list[str]:
     """Store what staff changed on the record and audit which fields (not their values, which
-    the record keeps). Returns the changed fields' names, empty when nothing changed (then
+    the record keeps; for the care team, ``data["care_team"]`` when an admin sent it, the
+    clinicians now in it). Returns the changed fields' names, empty when nothing changed (then
     nothing is written). The current programme stays as it is: the next prescription uses the
     new equipment and irritability."""
     data = {**data, "equipment": sorted(data.get("equipment", []))}
     changed = [field for field in DETAILS if getattr(patient, field) != data[field]]
-    if not changed:
-        return []
     for field in changed:
         setattr(patient, field, data[field])
-    patient.save(update_fields=changed)
+    if changed:
+        patient.save(update_fields=changed)
     names = [DETAILS[field] for field in changed]
-    patient_write_audit(actor, patient, "patient.details_update", f"changed {', '.join(names)}")
+    detail = ""
+    team = data.get("care_team")
+    if team is not None and {u.pk for u in team} != set(
+        patient.assigned_clinicians.values_list("pk", flat=True)
+    ):
+        patient.assigned_clinicians.set(team)
+        names.append("care team")
+        members = ", ".join(sorted(u.full_name for u in team)) or "nobody"
+        detail = f" (care team now {members})"
+    if names:
+        patient_write_audit(
+            actor, patient, "patient.details_update", f"changed {', '.join(names)}{detail}"
+        )
     return names
 
 
