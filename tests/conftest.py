@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 
 @dataclass
@@ -45,6 +46,13 @@ ROLES = (
 )
 
 PASSWORD = "correct horse battery staple"
+
+
+def signed_in(user: Any) -> Client:
+    """A test client signed in as ``user`` (no password or second factor asked)."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def make_user(email: str, name: str) -> Any:

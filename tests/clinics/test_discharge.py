@@ -5,24 +5,16 @@ dates are the clinic's, and a bad date or a stale second click changes nothing."
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import time_machine
-from django.test import Client
 
 from sitbone.clinics.models import AuditEvent
 from sitbone.patients.models import Patient
-from tests.conftest import World
+from tests.conftest import World, signed_in
 
 # Harbour Physio is in Australia/Sydney: 23:30 UTC on 10 March is 10:30 on 11 March there.
 NOW = dt.datetime(2026, 3, 10, 23, 30, tzinfo=dt.UTC)
 SYDNEY_TODAY = dt.date(2026, 3, 11)
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def treatment_url(patient: Patient) -> str:

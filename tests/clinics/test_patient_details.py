@@ -7,18 +7,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.test import Client
-
 from sitbone.clinics.models import AuditEvent
 from sitbone.patients.models import Patient
 from sitbone.programmes.services import prescription_for
-from tests.conftest import World
+from tests.conftest import World, signed_in
 
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+NEW_PATIENT = {
+    "full_name": "Nia New",
+    "email": "nia@example.test",
+    "affected_side": "left",
+    "irritability": "moderate",
+}
 
 
 def details_url(patient: Patient) -> str:
@@ -135,14 +134,7 @@ def test_saving_without_a_change_writes_nothing(world: World) -> None:
 
 def test_a_new_patient_can_be_given_equipment(world: World) -> None:
     response = signed_in(world.clinician).post(
-        "/clinic/patients/new/",
-        {
-            "full_name": "Nia New",
-            "email": "nia@example.test",
-            "affected_side": "left",
-            "irritability": "moderate",
-            "equipment": ["step", "dumbbells"],
-        },
+        "/clinic/patients/new/", {**NEW_PATIENT, "equipment": ["step", "dumbbells"]}
     )
     assert response.status_code == 302
     assert Patient.objects.get(email="nia@example.test").equipment == ["dumbbells", "step"]
@@ -191,14 +183,7 @@ def test_only_an_admin_changes_the_care_team(world: World) -> None:
 
 def test_an_admin_gives_a_new_patient_a_care_team(world: World) -> None:
     response = signed_in(world.admin).post(
-        "/clinic/patients/new/",
-        {
-            "full_name": "Nia New",
-            "email": "nia@example.test",
-            "affected_side": "left",
-            "irritability": "moderate",
-            "care_team": [str(world.clinician.public_id)],
-        },
+        "/clinic/patients/new/", {**NEW_PATIENT, "care_team": [str(world.clinician.public_id)]}
     )
     assert response.status_code == 302
     nia = Patient.objects.get(email="nia@example.test")

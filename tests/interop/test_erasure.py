@@ -9,13 +9,7 @@ import pytest
 from django.test import Client
 
 from tests.api.conftest import seed_history
-from tests.conftest import World
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.conftest import World, signed_in
 
 
 def ask(world: World) -> Any:

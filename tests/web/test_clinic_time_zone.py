@@ -7,12 +7,12 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.utils import timezone
 
 from sitbone.web.middleware import ClinicTimeZoneMiddleware
 from tests.api.conftest import make_token
-from tests.conftest import World
+from tests.conftest import World, signed_in
 
 # 14:30 UTC on 1 March 2026 is 01:30 on 2 March in Sydney (daylight time, UTC+11).
 AT = dt.datetime(2026, 3, 1, 14, 30, tzinfo=dt.UTC)
@@ -21,12 +21,6 @@ AT = dt.datetime(2026, 3, 1, 14, 30, tzinfo=dt.UTC)
 def in_sydney(world: World) -> None:
     world.clinic.time_zone = "Australia/Sydney"
     world.clinic.save(update_fields=["time_zone"])
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_staff_see_when_a_token_was_last_used_in_the_clinics_zone(world: World) -> None:

@@ -18,7 +18,7 @@ from django.test import Client
 from sitbone.accounts.models import User
 from sitbone.accounts.services import EMAIL_CHANGE_HOURS
 from sitbone.clinics.models import AuditEvent
-from tests.conftest import PASSWORD, World
+from tests.conftest import PASSWORD, World, signed_in
 from tests.mail import MAIL_SERVER_DOWN
 
 NEW = "pat.new@example.test"
@@ -28,12 +28,6 @@ SENT = "We sent a link to"
 @pytest.fixture(autouse=True)
 def _no_even_timing(settings: Any) -> None:
     settings.SITBONE_EVEN_TIMING_SECONDS = 0
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def sign_in(email: str) -> int:

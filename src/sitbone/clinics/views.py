@@ -171,8 +171,8 @@ def confirmation_resend(request: AuthenticatedHttpRequest, patient_id: str) -> H
 @require_http_methods(["GET", "POST"])
 def patient_details(request: AuthenticatedHttpRequest, patient_id: str) -> HttpResponse:
     """Staff correct or bring up to date what the record says about the person: name, birth
-    date, side, activities, goals, irritability and equipment (the sign-in address is the
-    person's own to change)."""
+    date, side, activities, goals, irritability and equipment, and (admins) the care team. The
+    sign-in address is the person's own to change."""
     patient = patient_for_staff(
         actor=request.user, public_id=patient_id, request=request, what="patient.details_view"
     )
