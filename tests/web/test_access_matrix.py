@@ -118,6 +118,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "clinics:patient_details": ("login", "404", "404", "200", "200", "404", "200"),
     "clinics:patient_treatment": ("login", "404", "404", "200", "200", "404", "200"),
     "clinics:discharged": ("login", "404", "404", "200", "200", "200", "200"),
+    "clinics:patient_invitation": ("login", "404", "404", "409", "409", "404", "409"),
     "clinics:confirmation_resend": ("login",) + ("405",) * 6,
     "clinics:staff": ("login", "404", "404", "404", "404", "404", "200"),
     "clinics:settings": ("login", "404", "404", "404", "404", "404", "200"),

@@ -92,6 +92,17 @@ class PatientInviteForm(PatientDetailsForm):
         return str(self.cleaned_data["email"]).lower()
 
 
+class InvitationRenewForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="Correct it here if the first invitation went to a wrong address.",
+    )
+
+    def clean_email(self) -> str:
+        return str(self.cleaned_data["email"]).lower()
+
+
 class DischargeForm(forms.Form):
     on = forms.DateField(
         label="Discharge date",

@@ -68,6 +68,11 @@ def clinic_clinicians(*, clinic: Clinic) -> list[User]:
     return [m.user for m in memberships.select_related("user").order_by("user__full_name", "pk")]
 
 
+def last_invitation(patient: Patient) -> Invitation | None:
+    """The newest invitation sent for the record (read by a page that has checked access)."""
+    return Invitation.objects.filter(patient=patient).order_by("-created_at", "-pk").first()
+
+
 def discharged_patients(*, actor: User) -> QuerySet[Patient]:
     """The actor's caseload (an admin's: the clinic) after discharge, most recent first."""
     require_staff(actor)

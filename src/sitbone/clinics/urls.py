@@ -12,6 +12,9 @@ urlpatterns = [
     path("patients/<str:patient_id>/details/", views.patient_details, name="patient_details"),
     path("patients/<str:patient_id>/treatment/", views.patient_treatment, name="patient_treatment"),
     path(
+        "patients/<str:patient_id>/invitation/", views.patient_invitation, name="patient_invitation"
+    ),
+    path(
         "patients/<str:patient_id>/sign-up-link/",
         views.confirmation_resend,
         name="confirmation_resend",

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sitbone.assessments.forms import NoteForm
@@ -18,6 +19,7 @@ from sitbone.clinics.access import patient_for_staff, require_staff, staff_reads
 from sitbone.clinics.forms import (
     ClinicSettingsForm,
     DischargeForm,
+    InvitationRenewForm,
     PatientDetailsForm,
     PatientInviteForm,
     StaffInviteForm,
@@ -30,6 +32,7 @@ from sitbone.clinics.selectors import (
     clinic_today,
     discharged_patients,
     invitations_open,
+    last_invitation,
     morning_pain_chart,
     patient_list_for_triage,
     patient_workspace,
@@ -41,10 +44,13 @@ from sitbone.patients.services import (
     DETAILS,
     DischargeRefused,
     DuplicatePatient,
+    InvitationNotNeeded,
+    InvitationRefused,
     TreatmentUnchanged,
     patient_create_with_invitation,
     patient_details_update,
     patient_discharge,
+    patient_invitation_renew,
     patient_reopen,
 )
 from sitbone.privacy.selectors import consent_overview
@@ -243,6 +249,61 @@ def patient_treatment(request: AuthenticatedHttpRequest, patient_id: str) -> Htt
         request,
         "clinics/patient_treatment.html",
         {"patient": patient, "form": form, "section": "overview"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def patient_invitation(request: AuthenticatedHttpRequest, patient_id: str) -> HttpResponse:
+    """A new invitation for a patient who has no account yet: the first one expired (they last
+    a week) or went to a wrong address, which can be corrected here."""
+    patient = patient_for_staff(
+        actor=request.user, public_id=patient_id, request=request, what="patient.invitation_view"
+    )
+    back = reverse("clinics:patient_detail", args=[patient.public_id])
+    form = InvitationRenewForm(
+        request.POST if request.method == "POST" else None, initial={"email": patient.email}
+    )
+    try:
+        if patient.user_id is not None:
+            raise InvitationNotNeeded
+        if request.method == "POST" and form.is_valid():
+            renewed, invitation, token = patient_invitation_renew(
+                actor=request.user, patient=patient, email=form.cleaned_data["email"]
+            )
+            link = request.build_absolute_uri(reverse("accounts:invitation_accept", args=[token]))
+            done = f"A new invitation was sent to {renewed.email}"
+            if invitation_send(invitation=invitation, link=link):
+                messages.success(
+                    request, f"{done}. It works once, for {settings.SITBONE_INVITATION_DAYS} days."
+                )
+            else:
+                messages.warning(request, _unsent_invitation("A new invitation was made", link))
+            return redirect(back)
+    except InvitationNotNeeded:
+        return problem(
+            request,
+            409,
+            "There is no invitation to send",
+            f"{patient.full_name} has an account already. They sign in with it, and change "
+            "its address from their account page.",
+            back=back,
+        )
+    except InvitationRefused as refused:
+        form.add_error("email", str(refused))
+    last = last_invitation(patient)
+    return render(
+        request,
+        "clinics/patient_invitation.html",
+        {
+            "patient": patient,
+            "form": form,
+            "section": "overview",
+            "last": last,
+            "last_expired": last is not None and last.expires_at <= timezone.now(),
+            "days": settings.SITBONE_INVITATION_DAYS,
+        },
         status=400 if request.method == "POST" else 200,
     )
 

@@ -7,6 +7,7 @@ import zoneinfo
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from sitbone.clinics.access import StaffContext
 from sitbone.clinics.models import AuditCategory, Invitation
@@ -154,3 +155,58 @@ def patient_reopen(*, actor: User, patient: Patient) -> Patient:
         actor, locked, "patient.reopen", f"back in treatment (discharged {discharged})"
     )
     return locked
+
+
+class InvitationNotNeeded(Exception):
+    """The patient has an account already: there is nothing to invite them to."""
+
+
+class InvitationRefused(Exception):
+    """The address cannot take the invitation; the message says why."""
+
+
+@transaction.atomic
+def patient_invitation_renew(
+    *, actor: User, patient: Patient, email: str
+) -> tuple[Patient, Invitation, str]:
+    """A new invitation for a patient without an account, whose first one expired or went to a
+    wrong address: to ``email``, the record's address or a corrected one (which the record then
+    keeps). Invitations still open for the record stop working, so only the newest link makes
+    the account. Returns the record, the invitation and its link's secret; the caller sends it
+    after the commit."""
+    from sitbone.accounts.models import User
+
+    locked = Patient.objects.select_for_update().select_related("clinic").get(pk=patient.pk)
+    if locked.user_id is not None:
+        raise InvitationNotNeeded
+    email = email.strip().lower()
+    corrected = email != locked.email
+    if corrected and Patient.objects.filter(clinic=locked.clinic, email=email).exists():
+        raise InvitationRefused("This clinic already has a patient with this email address.")
+    if User.objects.filter(email__iexact=email).exists():
+        raise InvitationRefused(
+            "A Sitbone account already signs in with this address, so an invitation to it "
+            "could not be used. Check the address with the patient."
+        )
+    now = timezone.now()
+    Invitation.objects.filter(patient=locked, accepted_at__isnull=True, expires_at__gt=now).update(
+        expires_at=now
+    )
+    if corrected:
+        locked.email = email
+        locked.save(update_fields=["email"])
+    invitation, token = invitation_create(
+        actor=actor,
+        clinic=locked.clinic,
+        email=email,
+        full_name=locked.full_name,
+        kind="patient",
+        patient=locked,
+    )
+    patient_write_audit(
+        actor,
+        locked,
+        "patient.invitation_renew",
+        "new invitation to a corrected address" if corrected else "new invitation",
+    )
+    return locked, invitation, token
