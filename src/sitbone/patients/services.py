@@ -108,6 +108,12 @@ def patient_details_update(*, actor: User, patient: Patient, data: dict[str, Any
     return names
 
 
+def _locked(patient: Patient) -> Patient:
+    """The record read afresh and locked until the transaction ends, so two staff acting at
+    once take turns and the second sees what the first did."""
+    return Patient.objects.select_for_update().select_related("clinic").get(pk=patient.pk)
+
+
 class DischargeRefused(Exception):
     """The discharge date cannot be used; the message says why."""
 
@@ -122,7 +128,7 @@ def patient_discharge(*, actor: User, patient: Patient, on: dt.date) -> Patient:
     before the record was made). Everything that counts active patients follows
     ``discharged_on``: triage and the booking list leave them out, reminders stop, their
     questionnaires ask the end-of-treatment round, and the retention period counts from it."""
-    locked = Patient.objects.select_for_update().select_related("clinic").get(pk=patient.pk)
+    locked = _locked(patient)
     if locked.discharged_on is not None:
         raise TreatmentUnchanged(
             f"{locked.full_name} was discharged on {locked.discharged_on:%-d %B %Y} already."
@@ -145,7 +151,7 @@ def patient_discharge(*, actor: User, patient: Patient, on: dt.date) -> Patient:
 def patient_reopen(*, actor: User, patient: Patient) -> Patient:
     """Take a discharged patient back into treatment (they come back, or were discharged by
     mistake): they return to triage, reminders and the booking list."""
-    locked = Patient.objects.select_for_update().select_related("clinic").get(pk=patient.pk)
+    locked = _locked(patient)
     if locked.discharged_on is None:
         raise TreatmentUnchanged(f"{locked.full_name} is in treatment already.")
     discharged = locked.discharged_on
@@ -176,7 +182,7 @@ def patient_invitation_renew(
     after the commit."""
     from sitbone.accounts.models import User
 
-    locked = Patient.objects.select_for_update().select_related("clinic").get(pk=patient.pk)
+    locked = _locked(patient)
     if locked.user_id is not None:
         raise InvitationNotNeeded
     email = email.strip().lower()
