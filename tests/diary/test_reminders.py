@@ -14,6 +14,7 @@ from django.test import Client
 
 from sitbone.diary.models import MorningCheck, ReminderDelivery, ReminderPreference, SessionLog
 from sitbone.diary.services import reminders_send
+from sitbone.patients.models import Patient
 from tests.conftest import World
 
 # Australia/Sydney is UTC+11 in November: 07:30 local is 20:30 UTC the day before.
@@ -121,11 +122,17 @@ def test_a_failed_send_is_recorded_and_retried_by_the_next_run(
     assert len(mail.outbox) == 1
 
 
+@pytest.mark.parametrize("case", ["email off", "discharged", "unlinked"])
 def test_no_reminders_for_email_off_discharged_or_unlinked_patients(
-    world: World, preference: ReminderPreference
+    world: World, preference: ReminderPreference, case: str
 ) -> None:
-    preference.email_enabled = False
-    preference.save()
+    if case == "email off":
+        preference.email_enabled = False
+        preference.save()
+    elif case == "discharged":
+        Patient.objects.filter(pk=world.patient.pk).update(discharged_on=dt.date(2026, 11, 1))
+    else:
+        Patient.objects.filter(pk=world.patient.pk).update(user=None)
     run_command(SEVEN_THIRTY)
     assert len(mail.outbox) == 0
 
