@@ -1,6 +1,7 @@
-"""Discharge at the end of treatment, and back into treatment: the patient leaves triage for the
-discharged list, their app asks the end-of-treatment questionnaires, every change is audited,
-dates are the clinic's, and a bad date or a stale second click changes nothing."""
+"""Discharge at the end of treatment, and back into treatment: the patient leaves triage (and the
+list of patients to book) for the discharged list, their app asks the end-of-treatment
+questionnaires, every change is audited, dates are the clinic's, and a bad date or a stale
+second click changes nothing."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ def test_a_discharged_patient_leaves_triage_for_the_discharged_list(world: World
         form = clinician.get(treatment_url(patient)).content.decode()
         assert f'value="{SYDNEY_TODAY.isoformat()}"' in form  # today in the clinic's zone
         assert "Pat Patient" in clinician.get("/clinic/").content.decode()
+        assert "Pat Patient" in clinician.get("/appointments/book-for/").content.decode()
 
         response = clinician.post(treatment_url(patient), {"on": SYDNEY_TODAY.isoformat()})
 
@@ -48,6 +50,7 @@ def test_a_discharged_patient_leaves_triage_for_the_discharged_list(world: World
         assert "Pat Patient was discharged on 11 March 2026." in overview
         assert "Discharged on 11 Mar 2026" in overview
         assert "Pat Patient" not in clinician.get("/clinic/").content.decode()
+        assert "Pat Patient" not in clinician.get("/appointments/book-for/").content.decode()
 
         listed = clinician.get("/clinic/discharged/").content.decode()
         assert "Pat Patient" in listed and "11 Mar 2026" in listed
