@@ -153,6 +153,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "patients:load_run": ("login", "405", "405", "405", "405", "405", "405"),
     "patients:load_next_morning": ("login", "405", "405", "405", "405", "405", "405"),
     "patients:reminders": ("login", "200", "200", "404", "404", "404", "404"),
+    "patients:equipment": ("login", "200", "200", "404", "404", "404", "404"),
     "patients:questionnaires": ("login", "200", "200", "404", "404", "404", "404"),
     "patients:questionnaire_question": ("login", "200", "200", "404", "404", "404", "404"),
     "patients:questionnaire_check": (

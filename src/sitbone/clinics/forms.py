@@ -6,16 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 
-from sitbone.engine.prescription import EQUIPMENT
-from sitbone.patients.models import Irritability, Side
+from sitbone.patients.models import EQUIPMENT_CHOICES, Irritability, Side
 from sitbone.web.text import clean_person_name, no_control_characters
 from sitbone.web.widgets import IsoDateInput
 
 if TYPE_CHECKING:
     from sitbone.accounts.models import User
-
-EQUIPMENT_CHOICES: list[tuple[str, str]] = sorted(EQUIPMENT.items(), key=lambda item: item[1])
-"""The engine's equipment, alphabetical by what a person calls it."""
 
 
 class PatientDetailsForm(forms.Form):

@@ -10,6 +10,9 @@ from django.db import models
 
 from sitbone.engine.prescription import EQUIPMENT
 
+EQUIPMENT_CHOICES: list[tuple[str, str]] = sorted(EQUIPMENT.items(), key=lambda item: item[1])
+"""The engine's equipment, alphabetical by what a person calls it."""
+
 
 class Side(models.TextChoices):
     LEFT = "left", "Left"

@@ -108,6 +108,17 @@ def patient_details_update(*, actor: User, patient: Patient, data: dict[str, Any
     return names
 
 
+def patient_equipment_update(*, actor: User, patient: Patient, equipment: list[str]) -> bool:
+    """The patient says what equipment they have (their own page); True when it changed.
+    Stored and audited as a change of the record's details, as when staff set it."""
+    current = {field: getattr(patient, field) for field in DETAILS}
+    return bool(
+        patient_details_update(
+            actor=actor, patient=patient, data={**current, "equipment": equipment}
+        )
+    )
+
+
 def _locked(patient: Patient) -> Patient:
     """The record read afresh and locked until the transaction ends, so two staff acting at
     once take turns and the second sees what the first did."""

@@ -20,6 +20,7 @@ urlpatterns = [
         name="load_next_morning",
     ),
     path("reminders/", views.reminders, name="reminders"),
+    path("equipment/", views.equipment, name="equipment"),
     path("questionnaires/", views.questionnaires, name="questionnaires"),
     path(
         "questionnaires/<slug:instrument>/<int:number>/",

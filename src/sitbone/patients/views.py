@@ -47,6 +47,7 @@ from sitbone.measures.models import MeasureResult
 from sitbone.measures.services import measure_record, measure_score
 from sitbone.patients.decisions import decision_view
 from sitbone.patients.exercises import exercise_name, names_for, programme_cards
+from sitbone.patients.forms import EquipmentForm
 from sitbone.patients.models import Patient
 from sitbone.patients.progress import progress_overview
 from sitbone.patients.questionnaires import (
@@ -59,6 +60,7 @@ from sitbone.patients.questionnaires import (
     save_answer,
     saved_answers,
 )
+from sitbone.patients.services import patient_equipment_update
 from sitbone.programmes.models import Decision
 from sitbone.push.selectors import push_panel_for
 from sitbone.web.http import AuthenticatedHttpRequest
@@ -138,6 +140,34 @@ def session(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "exercises": [(card, fields_by_exercise[card.item.pk]) for card in cards],
         },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def equipment(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The patient says what equipment they have; their physio's next programme uses it."""
+    patient = require_own_patient(request.user)
+    form = EquipmentForm(
+        request.POST if request.method == "POST" else None,
+        initial={"equipment": list(patient.equipment or [])},
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = patient_equipment_update(
+            actor=request.user, patient=patient, equipment=form.cleaned_data["equipment"]
+        )
+        messages.success(
+            request,
+            "Saved. Your physio uses this list when they next set your programme."
+            if changed
+            else "Nothing was changed.",
+        )
+        return redirect("patients:equipment")
+    return render(
+        request,
+        "patients/equipment.html",
+        {"form": form, "patient": patient},
         status=400 if request.method == "POST" else 200,
     )
 
