@@ -107,7 +107,7 @@ def test_bad_input_is_refused_with_messages_and_changes_nothing(world: World) ->
     for changes, message in (
         ({"full_name": ""}, "This field is required."),
         ({"date_of_birth": tomorrow.isoformat()}, "Enter a date of birth between 1900 and today."),
-        ({"equipment": ["jetpack"]}, "Select a valid choice. jetpack is not one of"),
+        ({"equipment": ["jetpack"]}, "Tick only equipment from the list"),
         ({"irritability": "extreme"}, "Select a valid choice."),
     ):
         response = clinician.post(details_url(patient), form_of(patient, **changes))

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 
-from sitbone.patients.models import EQUIPMENT_CHOICES, Irritability, Side
+from sitbone.patients.forms import equipment_field
+from sitbone.patients.models import Irritability, Side
 from sitbone.web.text import clean_person_name, no_control_characters
 from sitbone.web.widgets import IsoDateInput
 
@@ -43,11 +44,8 @@ class PatientDetailsForm(forms.Form):
         choices=Irritability.choices,
         initial=Irritability.MODERATE,
     )
-    equipment = forms.MultipleChoiceField(
+    equipment = equipment_field(
         label="Equipment they have",
-        choices=EQUIPMENT_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
         help_text="Programmes the engine prescribes use only these (and body weight).",
     )
 
