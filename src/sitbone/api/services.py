@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-import zoneinfo
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +15,7 @@ from django.utils import timezone
 from sitbone.api.errors import ApiError
 from sitbone.api.idempotency import KeyConflict, run_once
 from sitbone.api.models import ApiToken, Scope
-from sitbone.clinics.models import AuditCategory, Clinic
+from sitbone.clinics.models import AuditCategory, Clinic, clinic_today
 from sitbone.clinics.services import audit_record, token_digest
 from sitbone.diary.models import MorningCheck, SessionEntry, SessionLog
 from sitbone.engine.prescription import EXERCISES
@@ -151,16 +150,12 @@ def json_ready(body: dict[str, Any]) -> dict[str, Any]:
     return loaded
 
 
-def clinic_today(patient: Patient) -> dt.date:
-    return timezone.now().astimezone(zoneinfo.ZoneInfo(patient.clinic.time_zone)).date()
-
-
 EARLIEST_DAY = dt.date(2000, 1, 1)
 """No diary entry or measure is older than this (the forms' limit too): 0001-01-01 is a typo."""
 
 
 def check_day(day: dt.date, patient: Patient, field: str) -> None:
-    if day > clinic_today(patient):
+    if day > clinic_today(patient.clinic):
         raise ApiError(422, "invalid", "The date cannot be in the future.", field=field)
     if day < EARLIEST_DAY:
         raise ApiError(

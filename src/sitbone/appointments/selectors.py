@@ -38,7 +38,7 @@ from sitbone.clinics.access import (
     require_staff,
     staff_context,
 )
-from sitbone.clinics.models import AuditCategory, AuditEvent, Clinic
+from sitbone.clinics.models import AuditCategory, AuditEvent, Clinic, clinic_today
 from sitbone.clinics.services import audit_record
 from sitbone.measures.models import MeasureResult
 from sitbone.patients.models import Patient
@@ -64,10 +64,6 @@ class BookingRules:
 
 def clinic_zone(clinic: Clinic) -> ZoneInfo:
     return ZoneInfo(clinic.time_zone)
-
-
-def clinic_today(clinic: Clinic, *, now: datetime | None = None) -> date:
-    return (now or timezone.now()).astimezone(clinic_zone(clinic)).date()
 
 
 def policy_for(clinic: Clinic) -> BookingPolicy:

@@ -48,7 +48,6 @@ from sitbone.appointments.selectors import (
     booking_suggestion,
     calendar_feed_live,
     clinic_for_public_booking,
-    clinic_today,
     clinic_zone,
     clinician_in_clinic,
     clinics_for_public_booking,
@@ -89,7 +88,7 @@ from sitbone.clinics.access import (
     staff_context,
     staff_reads_audit,
 )
-from sitbone.clinics.models import Clinic
+from sitbone.clinics.models import Clinic, clinic_today
 from sitbone.web.http import AuthenticatedHttpRequest
 
 WINDOW_DAYS = 14

@@ -16,8 +16,7 @@ from django.db import transaction
 
 from sitbone.assessments.mappers import STRETCH_TESTS, post_test_input
 from sitbone.assessments.models import AdjunctTherapy, Assessment, ClinicalNote
-from sitbone.clinics.models import AuditCategory
-from sitbone.clinics.selectors import clinic_today
+from sitbone.clinics.models import AuditCategory, clinic_today
 from sitbone.clinics.services import audit_record
 from sitbone.diary.models import SessionLog
 from sitbone.engine.commands import COMMANDS

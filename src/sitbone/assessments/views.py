@@ -26,7 +26,8 @@ from sitbone.assessments.selectors import (
 )
 from sitbone.assessments.services import adjunct_record, assessment_record, note_create
 from sitbone.clinics.access import patient_for_staff
-from sitbone.clinics.selectors import clinic_today, measure_history
+from sitbone.clinics.models import clinic_today
+from sitbone.clinics.selectors import measure_history
 from sitbone.engine.errors import EngineInputError
 from sitbone.engine.instruments import INSTRUMENTS
 from sitbone.engine.probability import PROVOCATION_TESTS

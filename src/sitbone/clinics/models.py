@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 import zoneinfo
 from typing import Any
@@ -48,6 +49,12 @@ class Clinic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def clinic_today(clinic: Clinic, *, now: dt.datetime | None = None) -> dt.date:
+    """Today's date in the clinic's time zone (or ``now``'s date there): the day sessions,
+    check-ins and discharges are dated by."""
+    return (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
 
 
 class Role(models.TextChoices):

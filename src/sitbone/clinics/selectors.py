@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from sitbone.clinics.access import caseload_for, require_staff
-from sitbone.clinics.models import Clinic, Invitation, Membership, Role
+from sitbone.clinics.models import Clinic, Invitation, Membership, Role, clinic_today
 from sitbone.diary.models import MorningCheck, SessionLog
 from sitbone.measures.models import MeasureResult
 from sitbone.patients.models import AWAITING_CONFIRMATION, Patient
@@ -55,11 +55,6 @@ def invitations_open(*, actor: User) -> QuerySet[Invitation]:
     return Invitation.objects.filter(
         clinic=staff.clinic, accepted_at__isnull=True, expires_at__gt=timezone.now()
     ).exclude(kind="patient")
-
-
-def clinic_today(clinic: Clinic) -> dt.date:
-    """Today's date in the clinic's time zone (the day sessions and check-ins are dated by)."""
-    return timezone.now().astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
 
 
 def clinic_clinicians(*, clinic: Clinic) -> list[User]:

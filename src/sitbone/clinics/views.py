@@ -24,12 +24,11 @@ from sitbone.clinics.forms import (
     PatientInviteForm,
     StaffInviteForm,
 )
-from sitbone.clinics.models import InvitationKind
+from sitbone.clinics.models import InvitationKind, clinic_today
 from sitbone.clinics.selectors import (
     NEED_LABELS,
     Need,
     clinic_clinicians,
-    clinic_today,
     discharged_patients,
     invitations_open,
     last_invitation,

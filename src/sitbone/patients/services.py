@@ -10,8 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sitbone.clinics.access import StaffContext
-from sitbone.clinics.models import AuditCategory, Invitation
-from sitbone.clinics.selectors import clinic_today
+from sitbone.clinics.models import AuditCategory, Invitation, clinic_today
 from sitbone.clinics.services import audit_record, invitation_create, patient_write_audit
 from sitbone.patients.models import Patient
 

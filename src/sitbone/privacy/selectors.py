@@ -25,7 +25,7 @@ from sitbone.clinics.access import (
     staff_context,
     staff_reads_audit,
 )
-from sitbone.clinics.models import AuditCategory, AuditEvent, Clinic
+from sitbone.clinics.models import AuditCategory, AuditEvent, Clinic, clinic_today
 from sitbone.interop.models import ErasureMode, RetentionPolicy
 from sitbone.interop.services import ERASED_EMAIL_DOMAIN
 from sitbone.patients.models import AWAITING_CONFIRMATION, Patient
@@ -240,10 +240,6 @@ class PurgeCandidate:
     patient: Patient
     last_activity: dt.date
     due_on: dt.date
-
-
-def clinic_today(clinic: Clinic, *, now: dt.datetime | None = None) -> dt.date:
-    return (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
 
 
 SIGN_UP_WRITES = frozenset({"programmes.Programme", "privacy.ConsentRecord"})

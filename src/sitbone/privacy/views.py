@@ -21,7 +21,7 @@ from sitbone.clinics.access import (
     require_staff,
     staff_reads_audit,
 )
-from sitbone.clinics.models import Clinic
+from sitbone.clinics.models import Clinic, clinic_today
 from sitbone.privacy.forms import (
     BreachForm,
     CareConsentForm,
@@ -37,7 +37,6 @@ from sitbone.privacy.selectors import (
     breach_for_admin,
     breaches_for_admin,
     clinic_patients_by_reference,
-    clinic_today,
     consent_overview,
     emergency_access_for_admin,
     emergency_accesses_for_admin,

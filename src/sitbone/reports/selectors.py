@@ -10,7 +10,8 @@ from typing import Any
 
 from sitbone.assessments.models import AdjunctTherapy, Assessment
 from sitbone.assessments.selectors import examination_checklists
-from sitbone.clinics.selectors import MeasureHistory, clinic_today, measure_history
+from sitbone.clinics.models import clinic_today
+from sitbone.clinics.selectors import MeasureHistory, measure_history
 from sitbone.diary.models import SessionLog
 from sitbone.engine.prescription import EXERCISES
 from sitbone.patients.models import Patient
