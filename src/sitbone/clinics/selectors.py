@@ -68,6 +68,11 @@ def last_invitation(patient: Patient) -> Invitation | None:
     return Invitation.objects.filter(patient=patient).order_by("-created_at", "-pk").first()
 
 
+def care_team_of(patient: Patient) -> list[User]:
+    """The clinicians the patient is assigned to, by name (read by pages that checked access)."""
+    return list(patient.assigned_clinicians.order_by("full_name"))
+
+
 def discharged_patients(*, actor: User) -> QuerySet[Patient]:
     """The actor's caseload (an admin's: the clinic) after discharge, most recent first."""
     require_staff(actor)

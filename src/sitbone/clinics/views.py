@@ -28,6 +28,7 @@ from sitbone.clinics.models import InvitationKind, clinic_today
 from sitbone.clinics.selectors import (
     NEED_LABELS,
     Need,
+    care_team_of,
     clinic_clinicians,
     discharged_patients,
     invitations_open,
@@ -40,12 +41,12 @@ from sitbone.clinics.selectors import (
 )
 from sitbone.clinics.services import clinic_settings_update, invitation_create, invitation_send
 from sitbone.patients.services import (
-    DETAILS,
     DischargeRefused,
     DuplicatePatient,
     InvitationNotNeeded,
     InvitationRefused,
     TreatmentUnchanged,
+    details_of,
     patient_create_with_invitation,
     patient_details_update,
     patient_discharge,
@@ -109,7 +110,7 @@ def patient_detail(request: AuthenticatedHttpRequest, patient_id: str) -> HttpRe
             "morning_chart": morning_pain_chart(workspace.mornings),
             "consents": consent_overview(actor=request.user, patient=patient),
             "unconfirmed_days": settings.SITBONE_UNCONFIRMED_SIGN_UP_DAYS,
-            "care_team": patient.assigned_clinicians.order_by("full_name"),
+            "care_team": care_team_of(patient),
         },
     )
 
@@ -181,11 +182,11 @@ def patient_details(request: AuthenticatedHttpRequest, patient_id: str) -> HttpR
     patient = patient_for_staff(
         actor=request.user, public_id=patient_id, request=request, what="patient.details_view"
     )
-    care_team = list(patient.assigned_clinicians.order_by("full_name"))
+    care_team = care_team_of(patient)
     form = PatientDetailsForm(
         request.POST if request.method == "POST" else None,
         initial={
-            **{field: getattr(patient, field) for field in DETAILS},
+            **details_of(patient),
             "care_team": [str(user.public_id) for user in care_team],
         },
         clinicians=_clinicians_for_admin(request.user),

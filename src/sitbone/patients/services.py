@@ -77,6 +77,11 @@ DETAILS = {
 """The record's fields staff may change (`PatientDetailsForm`), as the audit trail names them."""
 
 
+def details_of(patient: Patient) -> dict[str, Any]:
+    """The record's `DETAILS` as they stand (a form's starting values)."""
+    return {field: getattr(patient, field) for field in DETAILS}
+
+
 @transaction.atomic
 def patient_details_update(*, actor: User, patient: Patient, data: dict[str, Any]) -> list[str]:
     """Store what staff changed on the record and audit which fields (not their values, which
@@ -110,12 +115,8 @@ def patient_details_update(*, actor: User, patient: Patient, data: dict[str, Any
 def patient_equipment_update(*, actor: User, patient: Patient, equipment: list[str]) -> bool:
     """The patient says what equipment they have (their own page); True when it changed.
     Stored and audited as a change of the record's details, as when staff set it."""
-    current = {field: getattr(patient, field) for field in DETAILS}
-    return bool(
-        patient_details_update(
-            actor=actor, patient=patient, data={**current, "equipment": equipment}
-        )
-    )
+    data = {**details_of(patient), "equipment": equipment}
+    return bool(patient_details_update(actor=actor, patient=patient, data=data))
 
 
 def _locked(patient: Patient) -> Patient:

@@ -136,13 +136,15 @@ def confirmation_token(user: User) -> str:
 
 
 def _confirmation_send(
-    patient: Patient, user: User, absolute: Callable[[str], str], *, actor: User | None = None
+    patient: Patient, absolute: Callable[[str], str], *, actor: User | None = None
 ) -> bool:
-    """Email a fresh confirmation link to ``user``, ``patient``'s account awaiting confirmation,
-    and audit it on the record: staff (``actor``) sending it again, or the person's own sign-up
-    or request. Each link sent restarts the days an unconfirmed sign-up is kept
-    (`privacy.selectors.unconfirmed_sign_ups_due`)."""
-    clinic = patient.clinic
+    """Email a fresh confirmation link to the account of ``patient`` (a record matching
+    `AWAITING_CONFIRMATION`), and audit it on the record: staff (``actor``) sending it again,
+    or the person's own sign-up or request. Each link sent restarts the days an unconfirmed
+    sign-up is kept (`privacy.selectors.unconfirmed_sign_ups_due`)."""
+    user, clinic = patient.user, patient.clinic
+    if user is None:  # not a sign-up: it joined, or will join, by invitation
+        raise NotAwaitingConfirmation
     link = absolute(reverse("screening:confirm", args=[confirmation_token(user)]))
     sent = mail_sent(
         to=user.email,
@@ -186,8 +188,8 @@ def registration_email_send(*, email: str, clinic: Clinic, absolute: Callable[[s
         .filter(AWAITING_CONFIRMATION, user__email=email)
         .first()
     )
-    if waiting is not None and waiting.user is not None:
-        return _confirmation_send(waiting, waiting.user, absolute)
+    if waiting is not None:
+        return _confirmation_send(waiting, absolute)
     if not _address_known(clinic, email):
         return True  # nobody to tell: the sign-up it followed was refused
     return mail_sent(
@@ -239,7 +241,7 @@ def registration_link_resend(
     if waiting is None or waiting.user is None:
         raise NotAwaitingConfirmation
     resend_count(waiting.user.email)
-    return _confirmation_send(waiting, waiting.user, absolute, actor=actor)
+    return _confirmation_send(waiting, absolute, actor=actor)
 
 
 class ConfirmationInvalid(Exception):
