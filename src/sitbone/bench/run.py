@@ -606,6 +606,8 @@ def bench_one(
     try:
         env = _env(var, database_url)
         ensure_data(var, env, dataset)
+        # The clinic's nightly job: the day's triage reasons are worked out before it opens.
+        _sitbone(env, "refresh-triage")
         fixtures = var / "fixtures.json"
         subprocess.run(  # noqa: S603
             [sys.executable, "-m", "sitbone.bench.run", "prepare", str(fixtures), str(args.users)],

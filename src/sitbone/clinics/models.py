@@ -212,3 +212,36 @@ class AuditChainHead(models.Model):
             cls.objects.get_or_create(pk=1, defaults={"hash": audit_chain.GENESIS})
             head = cls.objects.select_for_update().get(pk=1)
         return head
+
+
+class TriageSnapshot(models.Model):
+    """What the triage list says of a patient on one clinic day, computed from their data as it
+    was at one `Patient.data_version` (see `sitbone.clinics.triage`). Derived data: computed
+    again whenever it is out of date, never edited, and deleted with the patient."""
+
+    patient = models.OneToOneField(
+        "patients.Patient",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="triage_snapshot",
+    )
+    data_version = models.UUIDField()
+    computed_for = models.DateField()
+    """The clinic's day the reasons were worked out for ("3 missed check-ins this week")."""
+
+    time_zone = models.CharField(max_length=64)
+    """The clinic's zone then: days and appointment times in the reasons were written in it."""
+
+    reasons = models.JSONField()
+    """``[[need, text], …]``, most urgent need first, as the list shows them."""
+
+    zone = models.CharField(max_length=8, blank=True)
+    """The latest decision's zone; empty before the first."""
+
+    last_session_on = models.DateField(null=True)
+    pending_decision_id = models.UUIDField(null=True)
+    next_appointment_at = models.DateTimeField(null=True)
+    """The next booked appointment then; once it has started, the snapshot is out of date."""
+
+    def __str__(self) -> str:
+        return f"triage snapshot of patient {self.patient_id} for {self.computed_for}"

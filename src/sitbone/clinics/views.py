@@ -26,20 +26,18 @@ from sitbone.clinics.forms import (
 )
 from sitbone.clinics.models import InvitationKind, clinic_today
 from sitbone.clinics.selectors import (
-    NEED_LABELS,
-    Need,
     care_team_of,
     clinic_clinicians,
     discharged_patients,
     invitations_open,
     last_invitation,
     morning_pain_chart,
-    patient_list_for_triage,
     patient_workspace,
     staff_members,
     staff_reads_of_patient,
 )
 from sitbone.clinics.services import clinic_settings_update, invitation_create, invitation_send
+from sitbone.clinics.triage import NEED_LABELS, Need, patient_list_for_triage
 from sitbone.patients.services import (
     DischargeRefused,
     DuplicatePatient,

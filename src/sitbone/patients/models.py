@@ -83,6 +83,10 @@ class Patient(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     discharged_on = models.DateField(null=True, blank=True)
+    data_version = models.UUIDField(default=uuid.uuid4, editable=False)
+    """A new value with every write to what the triage list is made of (sessions, check-ins,
+    decisions, programmes, measures, appointments), so a stored triage snapshot can tell that it
+    is out of date; `sitbone.clinics.triage` sets it and nothing else does."""
 
     class Meta:
         ordering = ["full_name"]
@@ -95,6 +99,20 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A whole-record save leaves `data_version` alone: written back from a copy read before
+        a session was logged, an old version would make an outdated triage snapshot look current."""
+        adding = self._state.adding or kwargs.get("force_insert")
+        if not adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.name != "data_version"
+                and field.attname not in self.get_deferred_fields()
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def equipment_names(self) -> list[str]:
