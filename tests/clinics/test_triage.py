@@ -379,6 +379,8 @@ def test_a_sign_up_not_yet_confirmed_is_shown_as_such_and_needs_nobody(world: Wo
     (row,) = [r for r in triage.rows if r.patient.pk == waiting.pk]
     assert row.awaiting_confirmation
     assert row.reasons == ()
+    assert triage.counts["missed"] == 0  # their stored reasons do not count either
+    assert patient_list_for_triage(actor=world.clinician, show="missed").rows == []
     page = Client()
     page.force_login(world.clinician)
     html = page.get("/clinic/").content.decode()
@@ -395,3 +397,4 @@ def test_a_sign_up_not_yet_confirmed_is_shown_as_such_and_needs_nobody(world: Wo
     ]
     assert not row.awaiting_confirmation
     assert {reason.need for reason in row.reasons} == {Need.MISSED, Need.DUE}
+    assert patient_list_for_triage(actor=world.clinician).counts["missed"] == 1
