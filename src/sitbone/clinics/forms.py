@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 
-from sitbone.patients.forms import equipment_field
+from sitbone.patients.forms import OpenedWithField, equipment_field
 from sitbone.patients.models import Irritability, Side
 from sitbone.web.text import clean_person_name, no_control_characters
 from sitbone.web.widgets import IsoDateInput
@@ -48,6 +48,7 @@ class PatientDetailsForm(forms.Form):
         label="Equipment they have",
         help_text="Programmes the engine prescribes use only these (and body weight).",
     )
+    opened = OpenedWithField()
 
     def __init__(self, *args: Any, clinicians: Sequence[User] = (), **kwargs: Any) -> None:
         """``clinicians``: the clinic's, offered as the care team (given to admins only)."""
@@ -80,6 +81,8 @@ class PatientDetailsForm(forms.Form):
 
 class PatientInviteForm(PatientDetailsForm):
     email = forms.EmailField(label="Email address", max_length=254)
+    # A new record: nothing another person could have changed (None removes the parent's field).
+    opened = None  # type: ignore[assignment]
     field_order = ["full_name", "email"]
 
     def clean_email(self) -> str:

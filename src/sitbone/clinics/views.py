@@ -38,12 +38,15 @@ from sitbone.clinics.selectors import (
 )
 from sitbone.clinics.services import clinic_settings_update, invitation_create, invitation_send
 from sitbone.clinics.triage import NEED_LABELS, Need, patient_list_for_triage
+from sitbone.patients.forms import rebound_after_conflict
 from sitbone.patients.services import (
+    DetailsConflict,
     DischargeRefused,
     DuplicatePatient,
     InvitationNotNeeded,
     InvitationRefused,
     TreatmentUnchanged,
+    details_fingerprints,
     details_of,
     patient_create_with_invitation,
     patient_details_update,
@@ -181,28 +184,49 @@ def patient_details(request: AuthenticatedHttpRequest, patient_id: str) -> HttpR
         actor=request.user, public_id=patient_id, request=request, what="patient.details_view"
     )
     care_team = care_team_of(patient)
+    clinicians = _clinicians_for_admin(request.user)
     form = PatientDetailsForm(
         request.POST if request.method == "POST" else None,
         initial={
             **details_of(patient),
             "care_team": [str(user.public_id) for user in care_team],
+            "opened": details_fingerprints({**details_of(patient), "care_team": care_team}),
         },
-        clinicians=_clinicians_for_admin(request.user),
+        clinicians=clinicians,
     )
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
-        changed = patient_details_update(
-            actor=request.user, patient=patient, data=form.cleaned_data
-        )
-        if changed:
-            messages.success(request, f"Saved: {', '.join(changed)} changed.")
+        try:
+            changed = patient_details_update(
+                actor=request.user,
+                patient=patient,
+                data=form.cleaned_data,
+                opened=form.cleaned_data["opened"],
+            )
+        except DetailsConflict as conflict:
+            form = PatientDetailsForm(
+                rebound_after_conflict(request.POST, conflict), clinicians=clinicians
+            )
+            form.is_valid()
+            changed_by_others = " and ".join(conflict.names)
+            form.add_error(
+                None,
+                f"Since you opened this page, someone else changed the {changed_by_others}, so "
+                "nothing was saved. The form now shows the record as it is, with your other "
+                "changes kept: check it and save again.",
+            )
+            care_team, status = conflict.current["care_team"], 409
         else:
-            messages.info(request, "Nothing was changed.")
-        return redirect("clinics:patient_detail", patient_id=patient.public_id)
+            if changed:
+                messages.success(request, f"Saved: {', '.join(changed)} changed.")
+            else:
+                messages.info(request, "Nothing was changed.")
+            return redirect("clinics:patient_detail", patient_id=patient.public_id)
     return render(
         request,
         "clinics/patient_details.html",
         {"patient": patient, "form": form, "section": "overview", "care_team": care_team},
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 

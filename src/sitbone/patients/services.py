@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import zoneinfo
 from typing import TYPE_CHECKING, Any
 
@@ -82,41 +84,98 @@ def details_of(patient: Patient) -> dict[str, Any]:
     return {field: getattr(patient, field) for field in DETAILS}
 
 
+def details_fingerprints(details: dict[str, Any]) -> dict[str, str]:
+    """A short digest of each of ``details`` (`DETAILS` fields, and ``care_team`` as users): a
+    form is drawn with them and sends them back, so that `patient_details_update` can tell what
+    its user changed from what someone else changed meanwhile."""
+    return {field: _fingerprint(field, value) for field, value in details.items()}
+
+
+def _fingerprint(field: str, value: Any) -> str:
+    if field == "equipment":
+        value = sorted(value or [])
+    elif field == "care_team":
+        value = sorted(str(user.public_id) for user in value)
+    canonical = json.dumps(value, default=str, sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+class DetailsConflict(Exception):
+    """Since the form was opened, someone else changed ``fields`` that this save changes too,
+    to other values. Nothing was saved. ``current`` is the record's details as they stand now;
+    ``kept`` are the fields the user changed without a conflict."""
+
+    def __init__(self, fields: list[str], kept: list[str], current: dict[str, Any]) -> None:
+        self.fields = fields
+        self.kept = kept
+        self.current = current
+        self.names = [DETAILS.get(field, "care team") for field in fields]
+        super().__init__(", ".join(self.names))
+
+
 @transaction.atomic
-def patient_details_update(*, actor: User, patient: Patient, data: dict[str, Any]) -> list[str]:
-    """Store what staff changed on the record and audit which fields (not their values, which
-    the record keeps; for the care team, ``data["care_team"]`` when an admin sent it, the
-    clinicians now in it). Returns the changed fields' names, empty when nothing changed (then
-    nothing is written). The current programme stays as it is: the next prescription uses the
-    new equipment and irritability."""
-    data = {**data, "equipment": sorted(data.get("equipment", []))}
-    changed = [field for field in DETAILS if getattr(patient, field) != data[field]]
+def patient_details_update(
+    *, actor: User, patient: Patient, data: dict[str, Any], opened: dict[str, str] | None = None
+) -> list[str]:
+    """Store what staff (or, for the equipment, the patient) changed on the record and audit
+    which fields (not their values, which the record keeps; for the care team,
+    ``data["care_team"]`` when an admin sent it, the clinicians now in it). Returns the changed
+    fields' names, empty when nothing changed (then nothing is written). The current programme
+    stays as it is: the next prescription uses the new equipment and irritability.
+
+    Only the fields in ``data`` are written. With ``opened`` (`details_fingerprints` of what the
+    form showed), a field its user left as shown keeps what the record holds now, so another
+    person's change since is not undone; a field both changed, to different values, refuses the
+    whole save with `DetailsConflict`.
+    """
+    locked = _locked(patient)
+    current = {**details_of(locked), "care_team": list(locked.assigned_clinicians.all())}
+    data = {field: value for field, value in data.items() if field in current}
+    if "equipment" in data:
+        data["equipment"] = sorted(data["equipment"] or [])
+    shown = opened or {}
+    mine = [f for f in data if f not in shown or _fingerprint(f, data[f]) != shown[f]]
+    conflicts = [
+        field
+        for field in mine
+        if field in shown
+        and _fingerprint(field, current[field])
+        not in {shown[field], _fingerprint(field, data[field])}
+    ]
+    if conflicts:
+        kept = [field for field in mine if field not in conflicts]
+        raise DetailsConflict(conflicts, kept, current)
+    data = {field: data[field] for field in mine}  # what the user left as shown is not written
+    changed = [field for field in DETAILS if field in data and current[field] != data[field]]
     for field in changed:
-        setattr(patient, field, data[field])
+        setattr(locked, field, data[field])
     if changed:
-        patient.save(update_fields=changed)
+        locked.save(update_fields=changed)
     names = [DETAILS[field] for field in changed]
     detail = ""
     team = data.get("care_team")
-    if team is not None and {u.pk for u in team} != set(
-        patient.assigned_clinicians.values_list("pk", flat=True)
-    ):
-        patient.assigned_clinicians.set(team)
+    if team is not None and {u.pk for u in team} != {u.pk for u in current["care_team"]}:
+        locked.assigned_clinicians.set(team)
         names.append("care team")
         members = ", ".join(sorted(u.full_name for u in team)) or "nobody"
         detail = f" (care team now {members})"
     if names:
         patient_write_audit(
-            actor, patient, "patient.details_update", f"changed {', '.join(names)}{detail}"
+            actor, locked, "patient.details_update", f"changed {', '.join(names)}{detail}"
         )
     return names
 
 
-def patient_equipment_update(*, actor: User, patient: Patient, equipment: list[str]) -> bool:
+def patient_equipment_update(
+    *, actor: User, patient: Patient, equipment: list[str], opened: dict[str, str] | None = None
+) -> bool:
     """The patient says what equipment they have (their own page); True when it changed.
     Stored and audited as a change of the record's details, as when staff set it."""
-    data = {**details_of(patient), "equipment": equipment}
-    return bool(patient_details_update(actor=actor, patient=patient, data=data))
+    return bool(
+        patient_details_update(
+            actor=actor, patient=patient, data={"equipment": equipment}, opened=opened
+        )
+    )
 
 
 def _locked(patient: Patient) -> Patient:

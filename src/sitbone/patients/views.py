@@ -47,7 +47,7 @@ from sitbone.measures.models import MeasureResult
 from sitbone.measures.services import measure_record, measure_score
 from sitbone.patients.decisions import decision_view
 from sitbone.patients.exercises import exercise_name, names_for, programme_cards
-from sitbone.patients.forms import EquipmentForm
+from sitbone.patients.forms import EquipmentForm, rebound_after_conflict
 from sitbone.patients.models import Patient
 from sitbone.patients.progress import progress_overview
 from sitbone.patients.questionnaires import (
@@ -60,7 +60,11 @@ from sitbone.patients.questionnaires import (
     save_answer,
     saved_answers,
 )
-from sitbone.patients.services import patient_equipment_update
+from sitbone.patients.services import (
+    DetailsConflict,
+    details_fingerprints,
+    patient_equipment_update,
+)
 from sitbone.programmes.models import Decision
 from sitbone.push.selectors import push_panel_for
 from sitbone.web.http import AuthenticatedHttpRequest
@@ -151,24 +155,40 @@ def equipment(request: AuthenticatedHttpRequest) -> HttpResponse:
     patient = require_own_patient(request.user)
     form = EquipmentForm(
         request.POST if request.method == "POST" else None,
-        initial={"equipment": list(patient.equipment or [])},
+        initial={
+            "equipment": list(patient.equipment or []),
+            "opened": details_fingerprints({"equipment": patient.equipment}),
+        },
     )
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
-        changed = patient_equipment_update(
-            actor=request.user, patient=patient, equipment=form.cleaned_data["equipment"]
-        )
-        messages.success(
-            request,
-            "Saved. Your physio uses this list when they next set your programme."
-            if changed
-            else "Nothing was changed.",
-        )
-        return redirect("patients:equipment")
+        try:
+            changed = patient_equipment_update(
+                actor=request.user,
+                patient=patient,
+                equipment=form.cleaned_data["equipment"],
+                opened=form.cleaned_data["opened"],
+            )
+        except DetailsConflict as conflict:
+            form = EquipmentForm(rebound_after_conflict(request.POST, conflict))
+            form.is_valid()
+            form.add_error(
+                None,
+                "Your equipment list was changed somewhere else after you opened this page (by "
+                "your physio, or by you in another window), so nothing was saved. The list below "
+                "is the one saved now: change it and save again.",
+            )
+            status = 409
+        else:
+            messages.success(
+                request,
+                "Saved. Your physio uses this list when they next set your programme."
+                if changed
+                else "Nothing was changed.",
+            )
+            return redirect("patients:equipment")
     return render(
-        request,
-        "patients/equipment.html",
-        {"form": form, "patient": patient},
-        status=400 if request.method == "POST" else 200,
+        request, "patients/equipment.html", {"form": form, "patient": patient}, status=status
     )
 
 
