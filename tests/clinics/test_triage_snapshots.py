@@ -189,3 +189,15 @@ def test_a_snapshot_goes_with_its_patient(world: World) -> None:
     SessionLog.objects.filter(patient=world.patient).delete()
     Patient.objects.filter(pk=world.patient.pk).delete()
     assert not TriageSnapshot.objects.exists()
+
+
+def test_a_patient_erased_while_the_list_is_built_shows_without_reasons(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sitbone.clinics import triage
+
+    # Their data is gone by the time it is read: the query returns no row for them.
+    monkeypatch.setattr(triage, "_triage_patients", lambda patients, **_: [])
+
+    assert reasons(world) == []
+    assert not TriageSnapshot.objects.exists()

@@ -453,6 +453,7 @@ def patient_list_for_triage(*, actor: User, show: str = "all") -> Triage:
     )
     rows = []
     for patient in listed:
+        # A patient erased after the list was read has neither a snapshot nor one computed.
         snapshot = computed.get(patient.pk, patient)
         rows.append(
             TriageRow(
@@ -460,7 +461,7 @@ def patient_list_for_triage(*, actor: User, show: str = "all") -> Triage:
                 # Someone who cannot sign in yet has had no chance to miss anything.
                 reasons=()
                 if patient.awaiting
-                else tuple(TriageReason(Need(need), text) for need, text in snapshot.reasons),
+                else tuple(TriageReason(Need(need), text) for need, text in snapshot.reasons or ()),
                 zone=snapshot.zone or None,
                 last_session_on=snapshot.last_session_on,
                 pending_decision_id=snapshot.pending_decision_id,
