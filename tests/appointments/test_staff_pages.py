@@ -218,10 +218,53 @@ def test_admins_change_an_appointment_type(world: World, frozen: Any) -> None:
     data = {"name": "Review", "duration_minutes": "45", "patient_bookable": "on", "is_active": "on"}
     assert client_for(world.admin).post(url, data).status_code == 302
     assert AppointmentType.objects.get(pk=review.pk).duration_minutes == 45
+    assert AuditEvent.objects.get(action="booking.type_update").detail == (
+        "appointment type review changed"
+    )
     assert client_for(world.admin).post(url, {**data, "duration_minutes": "50"}).status_code == 400
+    taken = client_for(world.admin).post(url, {**data, "name": "Initial assessment"})
+    assert taken.status_code == 400
+    assert AppointmentType.objects.get(pk=review.pk).name == "Review"
     other = kind(world.other_clinic)
     other_url = reverse("appointments:type_edit", args=[other.public_id])
     assert client_for(world.admin).get(other_url).status_code == 404
+
+
+def test_admins_add_an_appointment_type_that_booking_then_offers(world: World, frozen: Any) -> None:
+    url = reverse("appointments:type_new")
+    settings_page = client_for(world.admin).get(reverse("appointments:settings")).content.decode()
+    assert f'href="{url}"' in settings_page
+    data = {"name": "Shockwave session", "duration_minutes": "15", "patient_bookable": "on"}
+
+    assert client_for(world.admin).post(url, {**data, "is_active": "on"}).status_code == 302
+
+    added = AppointmentType.objects.get(clinic=world.clinic, name="Shockwave session")
+    assert (added.code, added.duration_minutes, added.patient_bookable, added.is_active) == (
+        "shockwave_session",
+        15,
+        True,
+        True,
+    )
+    assert added.order > AppointmentType.objects.get(clinic=world.clinic, code="review").order
+    event = AuditEvent.objects.get(action="booking.type_create")
+    assert event.actor == world.admin and event.detail == "appointment type shockwave_session added"
+    book_for = reverse("appointments:staff_book", args=[world.patient.public_id])
+    assert "Shockwave session" in client_for(world.clinician).get(book_for).content.decode()
+    # The same name again (any case) is refused and adds nothing; a name whose code is taken
+    # gets the next free code.
+    again = client_for(world.admin).post(url, {**data, "name": "shockwave SESSION"})
+    assert again.status_code == 400
+    assert "already has an appointment type called" in again.content.decode()
+    assert (
+        client_for(world.admin).post(url, {**data, "name": "Shockwave-session"}).status_code == 302
+    )
+    assert AppointmentType.objects.filter(clinic=world.clinic, code="shockwave_session_2").exists()
+    assert client_for(world.admin).post(url, {**data, "duration_minutes": "20"}).status_code == 400
+    assert client_for(world.clinician).post(url, data).status_code == 404
+    assert (
+        AppointmentType.objects.filter(clinic=world.other_clinic, name__startswith="Shock").count()
+        == 0
+    )
 
 
 def test_every_clinic_gets_the_default_types_and_policy(world: World) -> None:

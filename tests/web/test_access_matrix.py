@@ -497,6 +497,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     ),
     "appointments:availability_edit": ("login", "404", "404", "200", "404", "404", "200"),
     "appointments:settings": ("login", "404", "404", "404", "404", "404", "200"),
+    "appointments:type_new": ("login", "404", "404", "404", "404", "404", "200"),
     "appointments:type_edit": ("login", "404", "404", "404", "404", "404", "200"),
     "appointments:detail": ("login", "200", "404", "200", "200", "404", "200"),
     "appointments:reschedule": ("login", "200", "404", "200", "200", "404", "200"),

@@ -127,6 +127,7 @@ NO_PATIENT_DATA = {
     "appointments:availability",
     "appointments:availability_edit",
     "appointments:settings",
+    "appointments:type_new",
     "appointments:type_edit",
     "booking:start",
     "booking:done",

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.text import slugify
 
 from sitbone.appointments import ics, scheduling
 from sitbone.appointments.models import (
@@ -635,13 +636,71 @@ def booking_policy_update(*, actor: User, clinic: Clinic, data: dict[str, Any]) 
     return policy
 
 
+TYPE_FIELDS = ("name", "duration_minutes", "for_newcomers", "patient_bookable", "is_active")
+"""What an admin sets on an appointment type (`AppointmentTypeForm`)."""
+
+
+class TypeNameTaken(Exception):
+    """The clinic already has an appointment type of this name."""
+
+
+def _type_name_check(clinic: Clinic, name: str, *, other_than: AppointmentType | None) -> None:
+    """Two types of one name could not be told apart when booking."""
+    same = AppointmentType.objects.filter(clinic=clinic, name__iexact=name)
+    if other_than is not None:
+        same = same.exclude(pk=other_than.pk)
+    if same.exists():
+        raise TypeNameTaken(f"The clinic already has an appointment type called “{name}”.")
+
+
 @transaction.atomic
 def appointment_type_update(
     *, actor: User, kind: AppointmentType, data: dict[str, Any]
 ) -> AppointmentType:
-    for field in ("name", "duration_minutes", "for_newcomers", "patient_bookable", "is_active"):
+    _type_name_check(kind.clinic, data["name"], other_than=kind)
+    for field in TYPE_FIELDS:
         setattr(kind, field, data[field])
     kind.save()
+    audit_record(
+        category=AuditCategory.WRITE,
+        action="booking.type_update",
+        actor=actor,
+        clinic=kind.clinic,
+        patient=None,
+        detail=f"appointment type {kind.code} changed",
+    )
+    return kind
+
+
+@transaction.atomic
+def appointment_type_create(
+    *, actor: User, clinic: Clinic, data: dict[str, Any]
+) -> AppointmentType:
+    """A new appointment type, listed after the clinic's others, with a stable code made from
+    its first name (``shockwave_session``; ``_2`` and on when that is taken)."""
+    _type_name_check(clinic, data["name"], other_than=None)
+    taken = set(AppointmentType.objects.filter(clinic=clinic).values_list("code", flat=True))
+    base = slugify(data["name"]).replace("-", "_")[:36] or "type"
+    code = next(
+        candidate
+        for candidate in (base, *(f"{base}_{n}" for n in range(2, len(taken) + 3)))
+        if candidate not in taken
+    )
+    last = AppointmentType.objects.filter(clinic=clinic).order_by("-order").first()
+    kind = AppointmentType.objects.create(
+        clinic=clinic,
+        code=code,
+        order=(last.order + 1) if last else 0,
+        **{field: data[field] for field in TYPE_FIELDS},
+    )
+    audit_record(
+        category=AuditCategory.WRITE,
+        action="booking.type_create",
+        actor=actor,
+        clinic=clinic,
+        patient=None,
+        detail=f"appointment type {code} added",
+    )
     return kind
 
 

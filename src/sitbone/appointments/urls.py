@@ -15,6 +15,7 @@ urlpatterns = [
     path("availability/", views.availability, name="availability"),
     path("availability/<uuid:clinician_id>/", views.availability_edit, name="availability_edit"),
     path("settings/", views.booking_settings, name="settings"),
+    path("types/new/", views.type_new, name="type_new"),
     path("types/<uuid:type_id>/", views.type_edit, name="type_edit"),
     path("<uuid:appointment_id>/", views.detail, name="detail"),
     path("<uuid:appointment_id>/reschedule/", views.reschedule, name="reschedule"),

@@ -7,6 +7,7 @@ renders. A slot that was free when the page was drawn but is gone at submit time
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -61,12 +62,15 @@ from sitbone.appointments.selectors import (
     staff_for_availability,
 )
 from sitbone.appointments.services import (
+    TYPE_FIELDS,
     BookingRefused,
     SlotTaken,
+    TypeNameTaken,
     appointment_book,
     appointment_cancel,
     appointment_reschedule,
     appointment_series_book,
+    appointment_type_create,
     appointment_type_update,
     availability_exception_add,
     availability_exception_remove,
@@ -899,20 +903,47 @@ def booking_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def type_edit(request: AuthenticatedHttpRequest, type_id: Any) -> HttpResponse:
     kind = appointment_type_for_admin(actor=request.user, public_id=type_id)
-    form = AppointmentTypeForm(
-        request.POST if request.method == "POST" else None,
-        initial={
-            "name": kind.name,
-            "duration_minutes": kind.duration_minutes,
-            "for_newcomers": kind.for_newcomers,
-            "patient_bookable": kind.patient_bookable,
-            "is_active": kind.is_active,
-        },
+    initial = {field: getattr(kind, field) for field in TYPE_FIELDS}
+    return _type_page(
+        request,
+        initial,
+        kind=kind,
+        save=lambda data: appointment_type_update(actor=request.user, kind=kind, data=data),
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def type_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """An admin adds an appointment type (e.g. a shockwave session) to the clinic's list."""
+    staff = require_staff(request.user, admin=True)
+    return _type_page(
+        request,
+        {"duration_minutes": 30, "is_active": True},
+        kind=None,
+        save=lambda data: appointment_type_create(
+            actor=request.user, clinic=staff.clinic, data=data
+        ),
+    )
+
+
+def _type_page(
+    request: AuthenticatedHttpRequest,
+    initial: dict[str, Any],
+    *,
+    kind: AppointmentType | None,
+    save: Callable[[dict[str, Any]], AppointmentType],
+) -> HttpResponse:
+    """The appointment type form, new or existing: saved, back to the booking settings."""
+    form = AppointmentTypeForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        appointment_type_update(actor=request.user, kind=kind, data=form.cleaned_data)
-        messages.success(request, f"{kind.name} saved.")
-        return redirect("appointments:settings")
+        try:
+            saved = save(form.cleaned_data)
+        except TypeNameTaken as taken:
+            form.add_error("name", str(taken))
+        else:
+            messages.success(request, f"{saved.name} saved.")
+            return redirect("appointments:settings")
     return render(
         request,
         "appointments/type_edit.html",
