@@ -50,9 +50,15 @@ def production_hashing(settings: Any, db: None) -> None:
 def median_ratio(
     attempt: Callable[[str, int], int],
     prepare: Callable[[str, int], None] = lambda email, n: None,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> tuple[float, float, float]:
     """(ratio, known median ms, unknown median ms), the two kinds alternating; `prepare` runs
-    untimed before each attempt."""
+    untimed before each attempt.
+
+    A wrong password is made even by work (one Argon2id hash either way), so its tests pass
+    ``time.process_time``: the CPU this process spends on the request, which the test run's
+    other worker cannot disturb (under load it once pushed a wall-clock median 40 ms apart).
+    Reset and sign-up answers are made even by waiting, so they are timed by the wall clock."""
     for email in (KNOWN, UNKNOWN):
         prepare(email, -1)
         attempt(email, -1)
@@ -62,9 +68,9 @@ def median_ratio(
         order = [(KNOWN, known), (UNKNOWN, unknown)]
         for email, samples in order if n % 2 else reversed(order):
             prepare(email, n)
-            start = time.perf_counter()
+            start = clock()
             attempt(email, n)
-            samples.append(time.perf_counter() - start)
+            samples.append(clock() - start)
     k, u = statistics.median(known), statistics.median(unknown)
     return k / u, k * 1000, u * 1000
 
@@ -84,7 +90,7 @@ def test_a_wrong_password_takes_as_long_for_a_known_as_for_an_unknown_address(
     production_hashing: None, record_property: Callable[[str, object], None]
 ) -> None:
     assert wrong_password(KNOWN, 200) == wrong_password(UNKNOWN, 200) == 200
-    ratio, known_ms, unknown_ms = median_ratio(wrong_password)
+    ratio, known_ms, unknown_ms = median_ratio(wrong_password, clock=time.process_time)
     record_property("sign_in_ms", (round(known_ms, 1), round(unknown_ms, 1), round(ratio, 2)))
     assert BAND[0] <= ratio <= BAND[1], (known_ms, unknown_ms)
 
@@ -126,5 +132,5 @@ def test_the_measurement_would_notice_a_missing_dummy_hash(
     from allauth.account.auth_backends import AuthenticationBackend
 
     monkeypatch.setattr(AuthenticationBackend, "_mitigate_timing_attack", lambda self, pw: None)
-    ratio, known_ms, unknown_ms = median_ratio(wrong_password)
+    ratio, known_ms, unknown_ms = median_ratio(wrong_password, clock=time.process_time)
     assert ratio > BAND[1], (known_ms, unknown_ms)
