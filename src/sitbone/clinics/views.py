@@ -38,7 +38,7 @@ from sitbone.clinics.selectors import (
 )
 from sitbone.clinics.services import clinic_settings_update, invitation_create, invitation_send
 from sitbone.clinics.triage import NEED_LABELS, Need, patient_list_for_triage
-from sitbone.patients.forms import rebound_after_conflict
+from sitbone.patients.forms import redrawn_after_conflict
 from sitbone.patients.services import (
     DetailsConflict,
     DischargeRefused,
@@ -185,12 +185,13 @@ def patient_details(request: AuthenticatedHttpRequest, patient_id: str) -> HttpR
     )
     care_team = care_team_of(patient)
     clinicians = _clinicians_for_admin(request.user)
+    details = details_of(patient)
     form = PatientDetailsForm(
         request.POST if request.method == "POST" else None,
         initial={
-            **details_of(patient),
+            **details,
             "care_team": [str(user.public_id) for user in care_team],
-            "opened": details_fingerprints({**details_of(patient), "care_team": care_team}),
+            "opened": details_fingerprints({**details, "care_team": care_team}),
         },
         clinicians=clinicians,
     )
@@ -204,16 +205,13 @@ def patient_details(request: AuthenticatedHttpRequest, patient_id: str) -> HttpR
                 opened=form.cleaned_data["opened"],
             )
         except DetailsConflict as conflict:
-            form = PatientDetailsForm(
-                rebound_after_conflict(request.POST, conflict), clinicians=clinicians
-            )
-            form.is_valid()
-            changed_by_others = " and ".join(conflict.names)
-            form.add_error(
-                None,
-                f"Since you opened this page, someone else changed the {changed_by_others}, so "
-                "nothing was saved. The form now shows the record as it is, with your other "
-                "changes kept: check it and save again.",
+            form = redrawn_after_conflict(
+                lambda data: PatientDetailsForm(data, clinicians=clinicians),
+                request.POST,
+                conflict,
+                f"Since you opened this page, someone else changed the "
+                f"{' and '.join(conflict.names)}, so nothing was saved. The form now shows the "
+                "record as it is, with your other changes kept: check it and save again.",
             )
             care_team, status = conflict.current["care_team"], 409
         else:

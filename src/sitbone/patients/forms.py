@@ -11,6 +11,8 @@ from django import forms
 from sitbone.patients.models import EQUIPMENT_CHOICES
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from django.http import QueryDict
 
     from sitbone.patients.services import DetailsConflict
@@ -64,7 +66,18 @@ class EquipmentForm(forms.Form):
     opened = OpenedWithField()
 
 
-def rebound_after_conflict(posted: QueryDict, conflict: DetailsConflict) -> QueryDict:
+def redrawn_after_conflict[F: forms.Form](
+    make: Callable[[QueryDict], F], posted: QueryDict, conflict: DetailsConflict, message: str
+) -> F:
+    """The form drawn again after a `DetailsConflict`, made by ``make`` from `_conflict_data`,
+    with ``message`` at the top of its error summary."""
+    form = make(_conflict_data(posted, conflict))
+    form.is_valid()  # checked, so that the message joins the form's errors
+    form.add_error(None, message)
+    return form
+
+
+def _conflict_data(posted: QueryDict, conflict: DetailsConflict) -> QueryDict:
     """The form data to draw again after a conflict: the user's own changes that did not
     conflict as they sent them, every other field as the record holds it now, and the record's
     fingerprints now, so that sending it again saves those changes and undoes no one's."""

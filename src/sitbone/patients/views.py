@@ -47,7 +47,7 @@ from sitbone.measures.models import MeasureResult
 from sitbone.measures.services import measure_record, measure_score
 from sitbone.patients.decisions import decision_view
 from sitbone.patients.exercises import exercise_name, names_for, programme_cards
-from sitbone.patients.forms import EquipmentForm, rebound_after_conflict
+from sitbone.patients.forms import EquipmentForm, redrawn_after_conflict
 from sitbone.patients.models import Patient
 from sitbone.patients.progress import progress_overview
 from sitbone.patients.questionnaires import (
@@ -170,10 +170,10 @@ def equipment(request: AuthenticatedHttpRequest) -> HttpResponse:
                 opened=form.cleaned_data["opened"],
             )
         except DetailsConflict as conflict:
-            form = EquipmentForm(rebound_after_conflict(request.POST, conflict))
-            form.is_valid()
-            form.add_error(
-                None,
+            form = redrawn_after_conflict(
+                EquipmentForm,
+                request.POST,
+                conflict,
                 "Your equipment list was changed somewhere else after you opened this page (by "
                 "your physio, or by you in another window), so nothing was saved. The list below "
                 "is the one saved now: change it and save again.",
