@@ -320,6 +320,7 @@ def _reasons_for(
 # --- Snapshots -------------------------------------------------------------------------------
 
 TRIAGE_SOURCES = (
+    "assessments.Assessment",
     "diary.SessionLog",
     "diary.MorningCheck",
     "programmes.Decision",
@@ -327,7 +328,9 @@ TRIAGE_SOURCES = (
     "measures.MeasureResult",
     "appointments.Appointment",
 )
-"""The models the reasons are made of: a write to any of them changes the patient's version."""
+"""The models the reasons and the engine's decisions are made of: a write to any of them
+changes the patient's version (the engine reads assessments; `programmes.services.DecisionDraft`
+relies on the version too)."""
 
 SHOWN = ("reasons", "zone", "last_session_on", "pending_decision_id", "next_appointment_at")
 """What a row shows of its snapshot."""

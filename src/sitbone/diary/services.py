@@ -40,7 +40,7 @@ from sitbone.diary.selectors import (
 )
 from sitbone.patients.models import Patient
 from sitbone.programmes.models import Decision
-from sitbone.programmes.services import decision_record
+from sitbone.programmes.services import decision_draft, decision_record
 from sitbone.push.models import PushSubscription
 from sitbone.push.selectors import push_subscriptions_active
 from sitbone.push.services import PushOutcome
@@ -73,19 +73,25 @@ def session_log_create(
     (patient, idempotency_key) is the final guard. The session's pain during is the highest pain
     the patient gave for any exercise in it.
     """
+    session = SessionLog(
+        clinic=patient.clinic,
+        patient=patient,
+        programme=programme,
+        performed_on=performed_on,
+        pain_during=max(entry["pain_during"] for entry in entries),
+        pain_after=pain_after,
+        completed=completed,
+        notes=notes,
+        idempotency_key=idempotency_key,
+    )
+    # the engine's reads, before the write lock (see DecisionDraft)
+    draft = decision_draft(
+        patient=patient, made_on=performed_on, programme=programme, session=session
+    )
     try:  # a key seen before fails the insert and takes the replay below
         with transaction.atomic():
-            session = SessionLog.objects.create(
-                clinic=patient.clinic,
-                patient=patient,
-                programme=programme,
-                performed_on=performed_on,
-                pain_during=max(entry["pain_during"] for entry in entries),
-                pain_after=pain_after,
-                completed=completed,
-                notes=notes,
-                idempotency_key=idempotency_key,
-            )
+            held = draft.holds(patient)
+            session.save(force_insert=True)
             SessionEntry.objects.bulk_create(
                 SessionEntry(
                     session=session,
@@ -98,7 +104,12 @@ def session_log_create(
                 )
                 for entry in entries
             )
-            decision_record(patient=patient, made_on=performed_on, programme=programme)
+            decision_record(
+                patient=patient,
+                made_on=performed_on,
+                programme=programme,
+                draft=draft if held else None,
+            )
             # last: the audit chain's head stays locked until the commit (see AuditChainHead)
             patient_write_audit(actor, patient, "session.log", f"session on {performed_on}")
     except IntegrityError:

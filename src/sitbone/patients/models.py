@@ -84,9 +84,10 @@ class Patient(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     discharged_on = models.DateField(null=True, blank=True)
     data_version = models.UUIDField(default=uuid.uuid4, editable=False)
-    """A new value with every write to what the triage list is made of (sessions, check-ins,
-    decisions, programmes, measures, appointments), so a stored triage snapshot can tell that it
-    is out of date; `sitbone.clinics.triage` sets it and nothing else does."""
+    """A new value with every write to what the triage list and the engine's decisions are made
+    of (assessments, sessions, check-ins, decisions, programmes, measures, appointments), so a
+    stored triage snapshot or a decision worked out ahead of its write can tell that it is out
+    of date; `sitbone.clinics.triage` and `programmes.services.DecisionDraft` set it."""
 
     class Meta:
         ordering = ["full_name"]

@@ -54,7 +54,10 @@ def decide_input(
 ) -> dict[str, Any]:
     """The `decide` document for the engine (field names as in `sitbone engine decide`)."""
     pain_by_day = {m.checked_on: m.pain for m in mornings}
-    recent = sorted(sessions, key=lambda s: (s.performed_on, s.pk or 0))[-SESSIONS_CONSIDERED:]
+    # a session not saved yet (being logged) is the newest of its day, as it will be once saved
+    recent = sorted(sessions, key=lambda s: (s.performed_on, s.pk is None, s.pk or 0))[
+        -SESSIONS_CONSIDERED:
+    ]
     start = programme.created_at.date() if programme is not None else None
     return {
         "stage": min(patient.stage, 4),

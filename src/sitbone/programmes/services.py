@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -113,20 +115,20 @@ def prescription_exercises(prescription: dict[str, Any]) -> list[dict[str, Any]]
     ]
 
 
-@transaction.atomic(savepoint=False)  # part of the caller's write: no savepoint of its own
-def decision_record(
+def decision_answer(
     *,
     patient: Patient,
     made_on: dt.date,
     gates: dict[str, Any] | None = None,
     programme: Programme | None = None,
-) -> Decision:
-    """Ask the engine about the patient's recent history and keep its answer.
+    adding: SessionLog | None = None,
+) -> dict[str, Any]:
+    """The engine's answer on the patient's recent history, read from the database.
 
-    A proposed stage change waits for the clinician; an older pending proposal is superseded.
     Without ``gates``, the stage-gate measures come from the latest assessment on or before
     ``made_on``, as do the red flags. ``programme`` is the current programme when the caller
-    holds it already; otherwise it is looked up.
+    holds it already; otherwise it is looked up. ``adding`` is a session about to be stored:
+    it is weighed as the newest of its day, as it will be once saved.
     """
     assessment = latest_assessment(patient=patient, as_of=made_on)
     if gates is None:
@@ -143,12 +145,14 @@ def decision_record(
         .order_by("-performed_on", "-pk")
         .only("performed_on", "pain_during", "pain_after", "completed")[:SESSIONS_CONSIDERED]
     )
+    if adding is not None:
+        sessions.append(adding)
     mornings = list(
         MorningCheck.objects.filter(
             patient=patient, checked_on__gte=since, checked_on__lte=made_on + dt.timedelta(days=1)
         )
     )
-    answer = COMMANDS["decide"](
+    return COMMANDS["decide"](
         decide_input(
             patient=patient,
             programme=programme,
@@ -158,6 +162,64 @@ def decision_record(
             red_flags=red_flags_from_assessment(assessment),
             thresholds=engine_thresholds(patient),
         )
+    )
+
+
+@dataclass(frozen=True)
+class DecisionDraft:
+    """The engine's answer for a session about to be stored, worked out before its write.
+
+    SQLite lets one transaction write at a time, and the engine's reads held that lock for most
+    of a logged session's write. A draft is read outside the lock, from the patient's data at
+    ``basis``: the `Patient.data_version` read before the draft's own reads, which every write
+    to what the engine reads (sessions, check-ins, assessments, programmes…) changes in its own
+    transaction.
+    """
+
+    basis: uuid.UUID
+    answer: dict[str, Any]
+
+    def holds(self, patient: Patient) -> bool:
+        """Whether nothing the draft read has changed since; call it in the write's transaction,
+        before its first write. It changes the version at once when it holds, so that on
+        PostgreSQL the patient's row stays locked until the commit and no other write to the
+        patient's data can land between this check and the decision."""
+        unchanged = Patient.objects.filter(pk=patient.pk, data_version=self.basis)
+        return unchanged.update(data_version=uuid.uuid4()) == 1
+
+
+def decision_draft(
+    *, patient: Patient, made_on: dt.date, programme: Programme, session: SessionLog
+) -> DecisionDraft:
+    """The draft of the decision `decision_record` will keep once ``session`` is stored."""
+    basis = patient.data_version  # read before the draft's reads: a write since changes it
+    return DecisionDraft(
+        basis=basis,
+        answer=decision_answer(
+            patient=patient, made_on=made_on, programme=programme, adding=session
+        ),
+    )
+
+
+@transaction.atomic(savepoint=False)  # part of the caller's write: no savepoint of its own
+def decision_record(
+    *,
+    patient: Patient,
+    made_on: dt.date,
+    gates: dict[str, Any] | None = None,
+    programme: Programme | None = None,
+    draft: DecisionDraft | None = None,
+) -> Decision:
+    """Ask the engine about the patient's recent history and keep its answer.
+
+    A proposed stage change waits for the clinician; an older pending proposal is superseded.
+    ``gates`` and ``programme`` are as `decision_answer` takes them. ``draft`` is the answer
+    worked out before the write, which the caller has checked still `holds`.
+    """
+    answer = (
+        draft.answer
+        if draft is not None
+        else decision_answer(patient=patient, made_on=made_on, gates=gates, programme=programme)
     )
     needs_approval = bool(answer["requires_approval"])
     if needs_approval:
