@@ -73,6 +73,24 @@ def answer_now(world: World, programme: Programme) -> dict[str, Any]:
     )
 
 
+ENGINE_READS = ("assessments_assessment", "diary_sessionlog", "diary_morningcheck")
+
+
+def assert_read_before_written(queries: CaptureQueriesContext, written: str) -> None:
+    """Each of the engine's reads came before the insert into ``written``."""
+    statements = [query["sql"] for query in queries.captured_queries]
+    insert = next(
+        i for i, sql in enumerate(statements) if sql.startswith(f'INSERT INTO "{written}"')
+    )
+    for table in ENGINE_READS:
+        reads = [
+            i
+            for i, sql in enumerate(statements)
+            if sql.startswith("SELECT") and f'FROM "{table}"' in sql
+        ]
+        assert reads and max(reads) < insert, table
+
+
 def kept(decision: Decision) -> tuple[str, str, list[dict[str, Any]]]:
     return decision.zone, decision.action, decision.reasons
 
@@ -85,17 +103,7 @@ def test_the_decision_is_read_before_the_session_is_written_and_decides_as_after
     programme = history(world)
     with CaptureQueriesContext(connection) as queries:
         session = log(world, programme, pain=6, key="k-draft-1")
-    statements = [query["sql"] for query in queries.captured_queries]
-    insert = next(
-        i for i, sql in enumerate(statements) if sql.startswith('INSERT INTO "diary_sessionlog"')
-    )
-    for table in ("assessments_assessment", "diary_sessionlog", "diary_morningcheck"):
-        reads = [
-            i
-            for i, sql in enumerate(statements)
-            if sql.startswith("SELECT") and f'FROM "{table}"' in sql
-        ]
-        assert reads and max(reads) < insert, table
+    assert_read_before_written(queries, "diary_sessionlog")
     decision = Decision.objects.filter(patient=world.patient).latest("id")
     fresh = answer_now(world, programme)
     assert kept(decision) == (fresh["zone"], fresh["action"], fresh["reasons"])
@@ -145,7 +153,7 @@ def test_a_draft_holds_once_and_locks_out_its_own_basis(world: World) -> None:
     )
     patient = Patient.objects.get(pk=world.patient.pk)
     made = diary_services.decision_draft(
-        patient=patient, made_on=TODAY, programme=programme, session=session
+        patient=patient, made_on=TODAY, programme=programme, adding=session
     )
     assert made.holds(patient) is True
     assert made.holds(patient) is False  # holding changed the version
@@ -160,3 +168,22 @@ def test_an_assessment_changes_the_version_the_engine_relies_on(world: World) ->
         data={"pretest_probability": Decimal("0.5"), "red_flags_present": ["avulsion"]},
     )
     assert Patient.objects.get(pk=world.patient.pk).data_version != before
+
+
+def test_a_morning_check_in_is_decided_the_same_way(world: World) -> None:
+    """A painful check-in the morning after a session: read before the write, weighed as
+    stored."""
+    programme = history(world)
+    with CaptureQueriesContext(connection) as queries:
+        check_in = diary_services.morning_check_record(
+            actor=world.patient_user,
+            patient=Patient.objects.get(pk=world.patient.pk),
+            checked_on=TODAY,
+            pain=8,
+            stiffness_minutes=30,
+        )
+    assert_read_before_written(queries, "diary_morningcheck")
+    assert check_in.created and check_in.decision is not None
+    fresh = answer_now(world, programme)
+    assert kept(check_in.decision) == (fresh["zone"], fresh["action"], fresh["reasons"])
+    assert check_in.decision.zone != "green"

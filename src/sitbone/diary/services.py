@@ -86,7 +86,7 @@ def session_log_create(
     )
     # the engine's reads, before the write lock (see DecisionDraft)
     draft = decision_draft(
-        patient=patient, made_on=performed_on, programme=programme, session=session
+        patient=patient, made_on=performed_on, programme=programme, adding=session
     )
     try:  # a key seen before fails the insert and takes the replay below
         with transaction.atomic():
@@ -138,17 +138,23 @@ def morning_check_record(
     existing = MorningCheck.objects.filter(patient=patient, checked_on=checked_on).first()
     if existing is not None:
         return CheckIn(existing, _decision_on(patient, checked_on), created=False)
+    morning = MorningCheck(
+        clinic=patient.clinic,
+        patient=patient,
+        checked_on=checked_on,
+        task=MONITORING_TASK_ID,
+        pain=pain,
+        stiffness_minutes=stiffness_minutes,
+    )
+    # the engine's reads, before the write lock (see DecisionDraft)
+    draft = decision_draft(patient=patient, made_on=checked_on, adding=morning)
     try:
         with transaction.atomic():
-            morning = MorningCheck.objects.create(
-                clinic=patient.clinic,
-                patient=patient,
-                checked_on=checked_on,
-                task=MONITORING_TASK_ID,
-                pain=pain,
-                stiffness_minutes=stiffness_minutes,
+            held = draft.holds(patient)
+            morning.save(force_insert=True)
+            decision = decision_record(
+                patient=patient, made_on=checked_on, draft=draft if held else None
             )
-            decision = decision_record(patient=patient, made_on=checked_on)
             patient_write_audit(actor, patient, "morning.check", f"check-in on {checked_on}")
     except IntegrityError:
         first = MorningCheck.objects.get(patient=patient, checked_on=checked_on)

@@ -121,14 +121,14 @@ def decision_answer(
     made_on: dt.date,
     gates: dict[str, Any] | None = None,
     programme: Programme | None = None,
-    adding: SessionLog | None = None,
+    adding: SessionLog | MorningCheck | None = None,
 ) -> dict[str, Any]:
     """The engine's answer on the patient's recent history, read from the database.
 
     Without ``gates``, the stage-gate measures come from the latest assessment on or before
     ``made_on``, as do the red flags. ``programme`` is the current programme when the caller
-    holds it already; otherwise it is looked up. ``adding`` is a session about to be stored:
-    it is weighed as the newest of its day, as it will be once saved.
+    holds it already; otherwise it is looked up. ``adding`` is a session or check-in about to
+    be stored, weighed as it will be once saved (a session as the newest of its day).
     """
     assessment = latest_assessment(patient=patient, as_of=made_on)
     if gates is None:
@@ -145,13 +145,15 @@ def decision_answer(
         .order_by("-performed_on", "-pk")
         .only("performed_on", "pain_during", "pain_after", "completed")[:SESSIONS_CONSIDERED]
     )
-    if adding is not None:
-        sessions.append(adding)
     mornings = list(
         MorningCheck.objects.filter(
             patient=patient, checked_on__gte=since, checked_on__lte=made_on + dt.timedelta(days=1)
         )
     )
+    if isinstance(adding, SessionLog):
+        sessions.append(adding)
+    elif adding is not None:
+        mornings.append(adding)
     return COMMANDS["decide"](
         decide_input(
             patient=patient,
@@ -167,7 +169,8 @@ def decision_answer(
 
 @dataclass(frozen=True)
 class DecisionDraft:
-    """The engine's answer for a session about to be stored, worked out before its write.
+    """The engine's answer for a session or check-in about to be stored, worked out before its
+    write.
 
     SQLite lets one transaction write at a time, and the engine's reads held that lock for most
     of a logged session's write. A draft is read outside the lock, from the patient's data at
@@ -189,14 +192,18 @@ class DecisionDraft:
 
 
 def decision_draft(
-    *, patient: Patient, made_on: dt.date, programme: Programme, session: SessionLog
+    *,
+    patient: Patient,
+    made_on: dt.date,
+    adding: SessionLog | MorningCheck,
+    programme: Programme | None = None,
 ) -> DecisionDraft:
-    """The draft of the decision `decision_record` will keep once ``session`` is stored."""
+    """The draft of the decision `decision_record` will keep once ``adding`` is stored."""
     basis = patient.data_version  # read before the draft's reads: a write since changes it
     return DecisionDraft(
         basis=basis,
         answer=decision_answer(
-            patient=patient, made_on=made_on, programme=programme, adding=session
+            patient=patient, made_on=made_on, programme=programme, adding=adding
         ),
     )
 
