@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from sitbone.api.errors import ApiError
@@ -17,7 +17,8 @@ from sitbone.api.idempotency import KeyConflict, run_once
 from sitbone.api.models import ApiToken, Scope
 from sitbone.clinics.models import AuditCategory, Clinic, clinic_today
 from sitbone.clinics.services import audit_record, token_digest
-from sitbone.diary.models import MorningCheck, SessionEntry, SessionLog
+from sitbone.diary import services as diary_services
+from sitbone.diary.models import MorningCheck, SessionLog
 from sitbone.engine.prescription import EXERCISES
 from sitbone.programmes.models import Programme
 
@@ -166,7 +167,8 @@ def check_day(day: dt.date, patient: Patient, field: str) -> None:
 def session_log_create(
     *, actor: Any, patient: Patient, data: SessionLogCreateIn, idempotency_key: str | None
 ) -> SessionLog:
-    """Store a session the patient logged through the API, with its exercises."""
+    """Store a session the patient logged through the API, with its exercises, and the engine's
+    decision on it, as the app's form does (`diary.services.session_log_create`)."""
     check_day(data.performed_on, patient, "body.performed_on")
     for index, entry in enumerate(data.entries):
         if entry.exercise_id not in EXERCISES:
@@ -188,72 +190,45 @@ def session_log_create(
                 f"“{entry.exercise_id}” is not in this patient's current programme.",
                 field=f"body.entries[{index}].exercise_id",
             )
-    try:
-        with transaction.atomic():
-            session = SessionLog.objects.create(
-                clinic=patient.clinic,
-                patient=patient,
-                programme=programme,
-                performed_on=data.performed_on,
-                pain_during=data.pain_during,
-                pain_after=data.pain_after,
-                completed=data.completed,
-                notes=data.notes,
-                idempotency_key=idempotency_key,
-            )
-            SessionEntry.objects.bulk_create(
-                SessionEntry(
-                    session=session,
-                    exercise_id=entry.exercise_id,
-                    sets_done=entry.sets_done,
-                    reps=entry.reps,
-                    hold_seconds=entry.hold_seconds,
-                    load=entry.load,
-                    pain_during=entry.pain_during,
-                )
-                for entry in data.entries
-            )
-            audit_record(
-                category=AuditCategory.WRITE,
-                action="api.session.create",
-                actor=actor,
-                clinic=patient.clinic,
-                patient=patient,
-            )
-    except IntegrityError:
-        raise ApiError(
-            409, "duplicate", "A session with this Idempotency-Key was already logged."
-        ) from None
+    session, created = diary_services.session_log_create(
+        actor=actor,
+        patient=patient,
+        programme=programme,
+        performed_on=data.performed_on,
+        entries=[entry.model_dump() for entry in data.entries],
+        pain_during=data.pain_during,
+        pain_after=data.pain_after,
+        completed=data.completed,
+        notes=data.notes,
+        idempotency_key=idempotency_key,
+        audit_action="api.session.create",
+    )
+    if not created:
+        raise ApiError(409, "duplicate", "A session with this Idempotency-Key was already logged.")
     return SessionLog.objects.select_related("patient", "programme").get(pk=session.pk)
 
 
 def morning_check_create(
     *, actor: Any, patient: Patient, data: MorningCheckCreateIn
 ) -> MorningCheck:
-    """Store the patient's next-morning load test; one per morning."""
+    """Store the patient's next-morning load test (one per morning) and the engine's decision on
+    it, as the app's form does (`diary.services.morning_check_record`)."""
     check_day(data.checked_on, patient, "body.checked_on")
-    try:
-        with transaction.atomic():
-            check = MorningCheck.objects.create(
-                clinic=patient.clinic,
-                patient=patient,
-                checked_on=data.checked_on,
-                task=data.task,
-                pain=data.pain,
-                stiffness_minutes=data.stiffness_minutes,
-            )
-            audit_record(
-                category=AuditCategory.WRITE,
-                action="api.morning_check.create",
-                actor=actor,
-                clinic=patient.clinic,
-                patient=patient,
-            )
-    except IntegrityError:
+    check_in = diary_services.morning_check_record(
+        actor=actor,
+        patient=patient,
+        checked_on=data.checked_on,
+        pain=data.pain,
+        stiffness_minutes=data.stiffness_minutes,
+        task=data.task,
+        audit_action="api.morning_check.create",
+    )
+    if not check_in.created:
         raise ApiError(
             409,
             "already_recorded",
             "A morning check-in for this date is already recorded.",
             field="body.checked_on",
-        ) from None
+        )
+    check = check_in.morning
     return MorningCheck.objects.select_related("patient").get(pk=check.pk)

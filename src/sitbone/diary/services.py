@@ -62,23 +62,30 @@ def session_log_create(
     pain_after: int,
     completed: bool,
     notes: str,
-    idempotency_key: str,
+    idempotency_key: str | None,
+    pain_during: int | None = None,
+    audit_action: str = "session.log",
 ) -> tuple[SessionLog, bool]:
     """Store one loading session with its exercises against ``programme`` (the patient's current
-    one, which the caller has just read), then ask the engine for a decision.
+    one, which the caller has just read), then ask the engine for a decision. The app's form and
+    the API both log sessions here, so every session is decided on.
 
     Returns (session, created). The same idempotency key from the same patient always returns
     the session it first created: a double submit, a retry after a dropped connection or two
     requests racing each other store one session. The database's unique constraint on
-    (patient, idempotency_key) is the final guard. The session's pain during is the highest pain
-    the patient gave for any exercise in it.
+    (patient, idempotency_key) is the final guard. The session's pain during is
+    ``pain_during`` when given, else the highest pain the patient gave for any exercise in it.
     """
     session = SessionLog(
         clinic=patient.clinic,
         patient=patient,
         programme=programme,
         performed_on=performed_on,
-        pain_during=max(entry["pain_during"] for entry in entries),
+        pain_during=(
+            pain_during
+            if pain_during is not None
+            else max(entry["pain_during"] for entry in entries)
+        ),
         pain_after=pain_after,
         completed=completed,
         notes=notes,
@@ -111,8 +118,10 @@ def session_log_create(
                 draft=draft if held else None,
             )
             # last: the audit chain's head stays locked until the commit (see AuditChainHead)
-            patient_write_audit(actor, patient, "session.log", f"session on {performed_on}")
+            patient_write_audit(actor, patient, audit_action, f"session on {performed_on}")
     except IntegrityError:
+        if idempotency_key is None:
+            raise
         replay = SessionLog.objects.filter(patient=patient, idempotency_key=idempotency_key).first()
         if replay is None:
             raise
@@ -128,9 +137,17 @@ class CheckIn:
 
 
 def morning_check_record(
-    *, actor: User, patient: Patient, checked_on: dt.date, pain: int, stiffness_minutes: int
+    *,
+    actor: User,
+    patient: Patient,
+    checked_on: dt.date,
+    pain: int,
+    stiffness_minutes: int,
+    task: str = MONITORING_TASK_ID,
+    audit_action: str = "morning.check",
 ) -> CheckIn:
-    """Store the day's load test (one per day), then ask the engine for a decision.
+    """Store the day's load test (one per day), then ask the engine for a decision; the app's
+    form and the API both record check-ins here.
 
     A second check-in for the same day returns the first one unchanged, so a double submit is
     harmless.
@@ -142,7 +159,7 @@ def morning_check_record(
         clinic=patient.clinic,
         patient=patient,
         checked_on=checked_on,
-        task=MONITORING_TASK_ID,
+        task=task,
         pain=pain,
         stiffness_minutes=stiffness_minutes,
     )
@@ -155,7 +172,7 @@ def morning_check_record(
             decision = decision_record(
                 patient=patient, made_on=checked_on, draft=draft if held else None
             )
-            patient_write_audit(actor, patient, "morning.check", f"check-in on {checked_on}")
+            patient_write_audit(actor, patient, audit_action, f"check-in on {checked_on}")
     except IntegrityError:
         first = MorningCheck.objects.get(patient=patient, checked_on=checked_on)
         return CheckIn(first, _decision_on(patient, checked_on), created=False)
