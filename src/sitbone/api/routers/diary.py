@@ -102,6 +102,10 @@ def session_detail(request: HttpRequest, id: str) -> dict[str, Any]:
     "/patients/{patient_id}/sessions",
     response={201: SessionLogOut, **WRITE_ERRORS},
     summary="Log a loading session (the patient, for themself)",
+    description=(
+        "The engine decides on it as on a session logged in the app; the decision is listed "
+        "under `/patients/{patient_id}/decisions`."
+    ),
 )
 def session_create(
     request: HttpRequest,
@@ -167,7 +171,11 @@ def morning_check_detail(request: HttpRequest, id: str) -> dict[str, Any]:
     "/patients/{patient_id}/morning-checks",
     response={201: MorningCheckOut, **WRITE_ERRORS},
     summary="Record the next-morning load test (the patient, for themself)",
-    description="One per morning: a second one for the same date gets 409.",
+    description=(
+        "One per morning: a second one for the same date gets 409. The engine decides on it as "
+        "on a check-in made in the app; the decision is listed under "
+        "`/patients/{patient_id}/decisions`."
+    ),
 )
 def morning_check_create(
     request: HttpRequest,
