@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models.signals import post_init
+from django.test.utils import CaptureQueriesContext
 
+from sitbone.assessments.models import Assessment
 from sitbone.assessments.services import assessment_record
 from sitbone.diary.models import MorningCheck, SessionLog
 from sitbone.engine.commands import COMMANDS
@@ -125,3 +128,36 @@ def test_a_decision_reads_only_the_sessions_the_engine_weighs(world: World) -> N
         whole_window["action"],
         whole_window["reasons"],
     )
+
+
+def test_a_decision_reads_of_the_assessment_only_what_it_weighs(world: World) -> None:
+    """One read of the latest assessment, of the gate measures and red flags alone (it has some
+    forty columns); every one of them recorded, so a field left out would cost a second read."""
+    green_history(world)
+    Assessment.objects.create(
+        clinic=world.clinic,
+        patient=world.patient,
+        assessed_on=TODAY - dt.timedelta(days=1),
+        assessed_by=world.clinician,
+        affected_side="right",
+        pretest_probability=Decimal("0.5"),
+        slb_short_lever_pain=1,
+        slb_reps_left=20,
+        slb_reps_right=19,
+        curl_10rm_left_kg=Decimal("20.0"),
+        curl_10rm_right_kg=Decimal("19.0"),
+        drop_lunge_pain=1,
+        single_leg_rdl_pain=1,
+        rest_pain=0,
+        sport_load_pain=2,
+        red_flags_present=["avulsion"],
+        notes="not read by the engine",
+    )
+    with CaptureQueriesContext(connection) as queries:
+        decision = decision_record(patient=world.patient, made_on=TODAY)
+    reads = [
+        q["sql"] for q in queries.captured_queries if 'FROM "assessments_assessment"' in q["sql"]
+    ]
+    assert len(reads) == 1
+    assert '"notes"' not in reads[0]
+    assert (decision.zone, decision.action) == ("stop", "refer")

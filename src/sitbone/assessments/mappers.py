@@ -28,6 +28,18 @@ GATE_PAIN_FIELDS = (
     "rest_pain",
     "sport_load_pain",
 )
+ENGINE_FIELDS = (
+    *GATE_PAIN_FIELDS,
+    "curl_10rm_left_kg",
+    "curl_10rm_right_kg",
+    "slb_reps_left",
+    "slb_reps_right",
+    "affected_side",
+    "red_flags_present",
+)
+"""What `gates_from_assessment` and `red_flags_from_assessment` read: all an engine decision
+needs of an assessment, which has some forty columns."""
+
 SYMMETRY_CEILING = Decimal(2)
 """The largest ratio the engine's gate input accepts; a painful side more than twice as strong
 as the other is passed as 2 (the gate is met either way)."""

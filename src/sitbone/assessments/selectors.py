@@ -14,11 +14,16 @@ from sitbone.assessments.models import AdjunctTherapy, Assessment, ClinicalNote
 from sitbone.patients.models import Patient
 
 
-def latest_assessment(*, patient: Patient, as_of: dt.date | None = None) -> Assessment | None:
-    """The most recent assessment on or before ``as_of`` (default: any date)."""
+def latest_assessment(
+    *, patient: Patient, as_of: dt.date | None = None, only: tuple[str, ...] = ()
+) -> Assessment | None:
+    """The most recent assessment on or before ``as_of`` (default: any date); with ``only``,
+    just those fields are read."""
     rows = Assessment.objects.filter(patient=patient)
     if as_of is not None:
         rows = rows.filter(assessed_on__lte=as_of)
+    if only:
+        rows = rows.only(*only)
     return rows.order_by("-assessed_on", "-id").first()
 
 

@@ -10,7 +10,11 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from sitbone.assessments.mappers import gates_from_assessment, red_flags_from_assessment
+from sitbone.assessments.mappers import (
+    ENGINE_FIELDS,
+    gates_from_assessment,
+    red_flags_from_assessment,
+)
 from sitbone.assessments.selectors import latest_assessment
 from sitbone.clinics.models import AuditCategory, Clinic
 from sitbone.clinics.services import audit_record
@@ -130,7 +134,7 @@ def decision_answer(
     holds it already; otherwise it is looked up. ``adding`` is a session or check-in about to
     be stored, weighed as it will be once saved (a session as the newest of its day).
     """
-    assessment = latest_assessment(patient=patient, as_of=made_on)
+    assessment = latest_assessment(patient=patient, as_of=made_on, only=ENGINE_FIELDS)
     if gates is None:
         gates = gates_from_assessment(assessment)
     since = made_on - dt.timedelta(days=HISTORY_DAYS)
