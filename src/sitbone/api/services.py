@@ -205,7 +205,7 @@ def session_log_create(
     )
     if not created:
         raise ApiError(409, "duplicate", "A session with this Idempotency-Key was already logged.")
-    return SessionLog.objects.select_related("patient", "programme").get(pk=session.pk)
+    return session  # as stored, with its patient and programme
 
 
 def morning_check_create(
@@ -230,5 +230,4 @@ def morning_check_create(
             "A morning check-in for this date is already recorded.",
             field="body.checked_on",
         )
-    check = check_in.morning
-    return MorningCheck.objects.select_related("patient").get(pk=check.pk)
+    return check_in.morning  # as stored, with its patient
