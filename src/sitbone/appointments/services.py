@@ -679,18 +679,18 @@ def appointment_type_create(
     """A new appointment type, listed after the clinic's others, with a stable code made from
     its first name (``shockwave_session``; ``_2`` and on when that is taken)."""
     _type_name_check(clinic, data["name"], other_than=None)
-    taken = set(AppointmentType.objects.filter(clinic=clinic).values_list("code", flat=True))
+    existing = list(AppointmentType.objects.filter(clinic=clinic).values_list("code", "order"))
+    taken = {code for code, _ in existing}
     base = slugify(data["name"]).replace("-", "_")[:36] or "type"
     code = next(
         candidate
         for candidate in (base, *(f"{base}_{n}" for n in range(2, len(taken) + 3)))
         if candidate not in taken
     )
-    last = AppointmentType.objects.filter(clinic=clinic).order_by("-order").first()
     kind = AppointmentType.objects.create(
         clinic=clinic,
         code=code,
-        order=(last.order + 1) if last else 0,
+        order=max((order for _, order in existing), default=-1) + 1,
         **{field: data[field] for field in TYPE_FIELDS},
     )
     audit_record(
