@@ -51,6 +51,10 @@ def django_setup() -> None:
     django.setup()
 
 
+GUNICORN = ("-c", "python:sitbone.config.gunicorn", "sitbone.config.wsgi:application")
+"""gunicorn's arguments for serving Sitbone, all but where it listens (sitbone.config.gunicorn)."""
+
+
 def serve() -> int:
     from django.core.management import call_command
 
@@ -60,24 +64,17 @@ def serve() -> int:
     call_command("seed_demo", if_empty=True)
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
-    workers = os.environ.get("WEB_CONCURRENCY", "3")
     print(f"Sitbone is serving on http://{host}:{port}  (Ctrl+C to stop)", flush=True)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     os.execv(  # noqa: S606 - replaces this process with the production server
         str(gunicorn),
         [
             str(gunicorn),
-            "sitbone.config.wsgi:application",
+            *GUNICORN,
             "--bind",
             f"{host}:{port}",
-            "--workers",
-            workers,
-            "--threads",
-            "2",
             "--access-logfile",
             "-",
-            "--graceful-timeout",
-            "10",
         ],
     )
 

@@ -29,6 +29,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from sitbone.cli import GUNICORN
+
 ROOT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
 DESIGN_NAMES = (
@@ -49,7 +51,7 @@ SETS = {
 SEED = 20261125
 WARM_UP_ROUNDS = 4
 """Rounds of one request per named page before measuring, so that no timed request is a
-worker's first (gunicorn runs 3 workers × 2 threads)."""
+worker's first (see sitbone.config.gunicorn for the workers)."""
 
 
 def _free_port() -> int:
@@ -238,16 +240,7 @@ class Server:
         self.port = _free_port()
         self.log = (var / "gunicorn.log").open("w")
         self.proc = subprocess.Popen(  # noqa: S603
-            [
-                str(BIN / "gunicorn"),
-                "sitbone.config.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                os.environ.get("WEB_CONCURRENCY", "3"),
-                "--threads",
-                "2",
-            ],
+            [str(BIN / "gunicorn"), *GUNICORN, "--bind", f"127.0.0.1:{self.port}"],
             env=env,
             cwd=ROOT,
             stdout=self.log,
