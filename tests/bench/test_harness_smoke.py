@@ -54,5 +54,8 @@ def test_the_bench_harness_runs_end_to_end_on_tiny_data(tmp_path: Path) -> None:
         assert isinstance(row["queries"], int)
     assert "sqlite" in report["ratios"]["log_session_vs_bare_insert"]
     assert report["engine"]["decisions_per_s"] > 0
+    assert report["machine"]["cores"] >= 1
+    assert report["machine"]["cpu"]
+    assert len(report["machine"]["load_average_at_start"]) == 3
     assert set(report["pages_kb"]) == {"patient_today", "symptom_check"}
     assert "db" in done.stdout and "patient_today" in done.stdout

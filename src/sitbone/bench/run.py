@@ -18,6 +18,7 @@ import csv
 import itertools
 import json
 import os
+import platform
 import socket
 import statistics
 import subprocess
@@ -535,6 +536,30 @@ def engine_rate(n: int) -> float:
     return round(decisions_per_second(n))
 
 
+def machine() -> dict[str, Any]:
+    """What the run was measured on. Every figure moves with the machine: the same engine ran
+    48,000 decisions/s on one day's host and 25,000 on another's, and page timings followed,
+    so the engine's rate (measured first, on a quiet machine) is the yardstick for comparing
+    runs, and the load average says whether anything else was running."""
+    return {
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_average_at_start": [round(load, 2) for load in os.getloadavg()],
+    }
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def _pg_env() -> dict[str, str]:
     """A bench cluster on its own port and directory, never the test stage's (25432)."""
     port = os.environ.get("SITBONE_BENCH_PG_PORT", "25433")
@@ -668,6 +693,7 @@ def table(report: dict[str, Any]) -> str:
         )
     lines.append(f"ratios: {json.dumps(report['ratios'])}")
     lines.append(f"engine: {json.dumps(report['engine'])}")
+    lines.append(f"machine: {json.dumps(report['machine'])}")
     lines.append(f"pages_kb: {json.dumps(report['pages_kb'])}")
     lines.append(f"lighthouse: {json.dumps(report['lighthouse'])}")
     return "\n".join(lines)
@@ -705,6 +731,7 @@ def main(argv: list[str] | None = None) -> int:
     base = Path(args.var)
     base.mkdir(parents=True, exist_ok=True)
     report: dict[str, Any] = {
+        "machine": machine(),
         "results": [],
         "ratios": {"log_session_vs_bare_insert": {}},
         "capacity_rounds": {},
