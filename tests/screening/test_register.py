@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import socket
+import time
 from typing import Any
 
 import pytest
@@ -15,6 +17,7 @@ from django.test import Client
 
 from sitbone.accounts.models import User
 from sitbone.clinics.models import AuditEvent
+from sitbone.config.settings.base import smtp_mailer
 from sitbone.patients.models import Patient
 from sitbone.programmes.models import Programme
 from sitbone.screening.selectors import SESSION_KEY
@@ -212,6 +215,33 @@ def test_signed_in_people_are_sent_home(world: World, checked: Any) -> None:
     client = Client()
     client.force_login(world.patient_user)
     assert client.get("/register/").status_code == 302
+
+
+def test_a_mail_server_that_never_answers_fails_the_send_and_keeps_the_sign_up(
+    world: World, checked: Client, settings: Any
+) -> None:
+    """Without a timeout the request would wait for the server's greeting until gunicorn
+    ended it (30 s), and the person would get an error page instead of what was kept."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # takes connections, never greets
+        host, port = silent.getsockname()
+        settings.MAILERS = {
+            "default": smtp_mailer(
+                {
+                    "SITBONE_SMTP_HOST": host,
+                    "SITBONE_SMTP_PORT": str(port),
+                    "SITBONE_SMTP_TLS": "0",
+                    "SITBONE_SMTP_TIMEOUT": "0.5",
+                }
+            )
+        }
+        started = time.monotonic()
+        response = checked.post("/register/", {**GOOD, "clinic": str(world.clinic.public_id)})
+        waited = time.monotonic() - started
+    assert waited < 10  # the half second asked for, not an indefinite wait
+    assert response.status_code == 302
+    assert response["Location"] == "/register/sent/"
+    assert "Your email could not be sent" in checked.get("/register/sent/").content.decode()
+    assert User.objects.filter(email="riley@example.test", is_active=False).exists()
 
 
 def test_a_mail_server_that_is_down_keeps_the_sign_up_and_the_email_can_be_sent_again(

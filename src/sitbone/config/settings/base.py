@@ -6,6 +6,7 @@ Environment modules (local, test, prod) import everything from here and change o
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
@@ -249,17 +250,32 @@ MAILERS: dict[str, dict[str, object]] = {
         "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
     }
 }
-if os.environ.get("SITBONE_SMTP_HOST"):
-    MAILERS["default"] = {
+
+
+def smtp_mailer(environ: Mapping[str, str]) -> dict[str, object]:
+    """Mail by SMTP, from the ``SITBONE_SMTP_*`` variables.
+
+    A mail server that stops answering fails the send after ``SITBONE_SMTP_TIMEOUT`` seconds
+    (10 by default) instead of holding the request, and with it one of the server's few
+    workers, until gunicorn ends it; what was being done is kept and the page says the email
+    could not be sent (sitbone.web.mail).
+    """
+    return {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
-            "host": os.environ["SITBONE_SMTP_HOST"],
-            "port": int(os.environ.get("SITBONE_SMTP_PORT", "587")),
-            "username": os.environ.get("SITBONE_SMTP_USER", ""),
-            "password": os.environ.get("SITBONE_SMTP_PASSWORD", ""),
-            "use_tls": os.environ.get("SITBONE_SMTP_TLS", "1") == "1",
+            "host": environ["SITBONE_SMTP_HOST"],
+            "port": int(environ.get("SITBONE_SMTP_PORT", "587")),
+            "username": environ.get("SITBONE_SMTP_USER", ""),
+            "password": environ.get("SITBONE_SMTP_PASSWORD", ""),
+            "use_tls": environ.get("SITBONE_SMTP_TLS", "1") == "1",
+            "timeout": float(environ.get("SITBONE_SMTP_TIMEOUT", "10")),
         },
     }
+
+
+if os.environ.get("SITBONE_SMTP_HOST"):
+    MAILERS["default"] = smtp_mailer(os.environ)
+
 DEFAULT_FROM_EMAIL = os.environ.get("SITBONE_FROM_EMAIL", "Sitbone <no-reply@sitbone.invalid>")
 
 # Web push for patient reminders (sitbone.push). Push is available only when all three are set;
