@@ -51,8 +51,17 @@ def django_setup() -> None:
     django.setup()
 
 
-GUNICORN = ("-c", "python:sitbone.config.gunicorn", "sitbone.config.wsgi:application")
-"""gunicorn's arguments for serving Sitbone, all but where it listens (sitbone.config.gunicorn)."""
+def gunicorn_command(bind: str) -> list[str]:
+    """The command that serves Sitbone on ``bind`` (`sitbone serve`, `make bench` and the crash
+    test all use it): this environment's gunicorn with sitbone.config.gunicorn."""
+    return [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "-c",
+        "python:sitbone.config.gunicorn",
+        "sitbone.config.wsgi:application",
+        "--bind",
+        bind,
+    ]
 
 
 def serve() -> int:
@@ -65,18 +74,9 @@ def serve() -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
     print(f"Sitbone is serving on http://{host}:{port}  (Ctrl+C to stop)", flush=True)
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    os.execv(  # noqa: S606 - replaces this process with the production server
-        str(gunicorn),
-        [
-            str(gunicorn),
-            *GUNICORN,
-            "--bind",
-            f"{host}:{port}",
-            "--access-logfile",
-            "-",
-        ],
-    )
+    command = gunicorn_command(f"{host}:{port}")
+    # replaces this process with the production server
+    os.execv(command[0], [*command, "--access-logfile", "-"])  # noqa: S606
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,5 @@
-"""gunicorn, as `sitbone serve`, `make bench` and the crash test start it (sitbone.cli.GUNICORN)."""
+"""gunicorn, as `sitbone serve`, `make bench` and the crash test start it
+(sitbone.cli.gunicorn_command)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ import sys
 import pytest
 from gunicorn.app.wsgiapp import WSGIApplication
 
-from sitbone.cli import GUNICORN
+from sitbone.cli import gunicorn_command
 
 
 def _configured(monkeypatch: pytest.MonkeyPatch) -> WSGIApplication:
     """gunicorn's own reading of the arguments and the configuration module they name."""
-    monkeypatch.setattr(sys, "argv", ["gunicorn", *GUNICORN, "--bind", "127.0.0.1:8000"])
+    monkeypatch.setattr(sys, "argv", gunicorn_command("127.0.0.1:8000"))
     monkeypatch.delitem(sys.modules, "sitbone.config.gunicorn", raising=False)  # read it afresh
     return WSGIApplication()
 

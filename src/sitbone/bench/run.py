@@ -30,7 +30,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from sitbone.cli import GUNICORN
+from sitbone.cli import gunicorn_command
 
 ROOT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
@@ -241,7 +241,7 @@ class Server:
         self.port = _free_port()
         self.log = (var / "gunicorn.log").open("w")
         self.proc = subprocess.Popen(  # noqa: S603
-            [str(BIN / "gunicorn"), *GUNICORN, "--bind", f"127.0.0.1:{self.port}"],
+            gunicorn_command(f"127.0.0.1:{self.port}"),
             env=env,
             cwd=ROOT,
             stdout=self.log,
