@@ -46,6 +46,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "account_reauthenticate": ("login", "200", "200", "200", "200", "200", "200"),
     "account_email": ("login", "200", "200", "200", "200", "200", "200"),
     "accounts:email": ("login", "200", "200", "200", "200", "200", "200"),
+    "accounts:password_reset": ("200", "200", "200", "200", "200", "200", "200"),
     "account_email_verification_sent": ("200", "200", "200", "200", "200", "200", "200"),
     "account_change_password": ("login", "200", "200", "200", "200", "200", "200"),
     "account_set_password": (

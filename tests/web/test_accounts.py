@@ -154,6 +154,31 @@ def test_password_reset_sends_one_email_and_says_the_same_for_unknown_addresses(
     assert "/accounts/signup/" not in unknown_mail.body
 
 
+def test_a_password_reset_whose_email_cannot_be_sent_says_so_alike_for_every_address(
+    world: World, settings: Any, caplog: Any
+) -> None:
+    """With the mail server down the reset page is shown again with what went wrong (503)
+    instead of a server error, in the same words whether or not the address has an account,
+    and the password is unchanged."""
+    settings.MAILERS = MAIL_SERVER_DOWN
+    known = Client().post("/accounts/password/reset/", {"email": world.patient_user.email})
+    unknown = Client().post("/accounts/password/reset/", {"email": "nobody@nowhere.test"})
+    assert known.status_code == unknown.status_code == 503
+    for page in (known, unknown):
+        text = page.content.decode()
+        assert "We could not send the email just now" in text
+        assert 'name="email"' in text
+    assert "Could not send account/email/password_reset_key" in caplog.text
+    assert "Could not send account/email/unknown_account" in caplog.text
+    world.patient_user.refresh_from_db()
+    assert world.patient_user.check_password(PASSWORD)
+
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    again = Client().post("/accounts/password/reset/", {"email": world.patient_user.email})
+    assert again.status_code == 302
+    assert [world.patient_user.email] in [m.to for m in mail.outbox]
+
+
 def test_a_clinician_invites_a_patient_who_creates_an_account_once(world: World) -> None:
     staff = Client()
     staff.force_login(world.clinician)

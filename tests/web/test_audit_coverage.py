@@ -109,6 +109,7 @@ NO_PATIENT_DATA = {
     "account_reauthenticate",
     "account_email",
     "accounts:email",
+    "accounts:password_reset",
     "account_email_verification_sent",
     "account_change_password",
     "account_reset_password",

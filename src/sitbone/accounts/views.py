@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
+from allauth.account.views import PasswordResetView as AllauthPasswordResetView
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -10,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from sitbone.accounts.adapters import mail_failed
 from sitbone.accounts.backends import SIGN_IN_BACKEND
 from sitbone.accounts.forms import EmailChangeForm, InvitationAcceptForm
 from sitbone.accounts.services import (
@@ -132,3 +136,31 @@ def email_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         {"form": form, "token": token, "target": target, "refused": refused},
         status=status,
     )
+
+
+class PasswordResetView(AllauthPasswordResetView):  # type: ignore[misc]
+    """allauth's "forgotten password" page, which also says when its email could not be sent.
+
+    Known and unknown addresses both get an email (allauth tells an unknown address that no
+    account uses it), so a mail server that is down fails both alike and the answer still does
+    not reveal whether the address has an account. Nothing is stored by a reset request, so
+    nothing needs undoing: the person is asked to try again later (503, the service is what
+    failed, not what they typed).
+    """
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response: HttpResponse = super().form_valid(form)
+        if not mail_failed(self.request):
+            return response
+        form.add_error(
+            None,
+            "We could not send the email just now. Your password is unchanged; please try "
+            "again in a few minutes.",
+        )
+        refused: HttpResponse = self.render_to_response(
+            self.get_context_data(form=form), status=503
+        )
+        return refused
+
+
+password_reset_view = PasswordResetView.as_view()
