@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache
 from django.test import Client
 
 from tests.conftest import World
@@ -49,11 +48,6 @@ def make_token(world_clinic: Any, creator: Any, scopes: list[str] | None = None,
     return api_token_create(
         actor=creator, clinic=world_clinic, name="Test sync", scopes=scopes or ALL_SCOPES, days=days
     )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> None:
-    cache.clear()
 
 
 @pytest.fixture

@@ -39,6 +39,7 @@ BOOKKEEPING = {
     "axes.AccessLog",
     "axes.AccessFailureLog",
     "api.IdempotencyRecord",
+    "api.RateWindow",
 }
 
 

@@ -15,6 +15,7 @@ from django.test import Client
 
 from sitbone.clinics.models import AuditEvent
 from tests.conftest import World
+from tests.processes import in_another_process
 from tests.web.access_matrix import concrete_path, iter_routes
 from tests.web.test_access_matrix import admin_object, params_for
 from tests.web.test_foreign_key_injection import nothing_written
@@ -79,3 +80,29 @@ def test_the_rule_is_the_clinics_own(world: World) -> None:
     patient = Client()
     patient.force_login(world.patient_user)  # patients are not staff
     assert patient.get("/me/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)  # committed, so the other process sees the code used
+def test_a_two_factor_code_used_on_one_server_process_is_refused_on_another(world: World) -> None:
+    """Codes are single-use (ASVS 6.5.1): allauth marks a used code in the cache, which is the
+    database, so every gunicorn worker sees the mark."""
+    from allauth.mfa.totp.internal.auth import (
+        TOTP,
+        format_hotp_value,
+        generate_totp_secret,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    secret = generate_totp_secret()
+    totp = TOTP.activate(world.clinician, secret)
+    code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+    assert totp.validate_code(code)
+    elsewhere = in_another_process(
+        "from allauth.mfa.models import Authenticator\n"
+        "from allauth.mfa.totp.internal.auth import TOTP\n"
+        "print(TOTP(Authenticator.objects.get(pk=args[0])).validate_code(args[1]))",
+        str(totp.instance.pk),
+        code,
+    )
+    assert elsewhere == ["False"]

@@ -1,4 +1,5 @@
-"""API credentials and the idempotency record of writes made through the API."""
+"""API credentials, the idempotency record of writes made through the API, and the counts of
+the rate limits (sitbone.api.ratelimit)."""
 
 from __future__ import annotations
 
@@ -91,3 +92,27 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner} {self.key}"
+
+
+class RateWindow(models.Model):
+    """How many times one rate-limit bucket was counted in one fixed window.
+
+    Kept in the database so that every server process counts against the same allowance (a
+    count in each process's memory would give an address three times the failed sign-ins with
+    three workers). The bucket is a SHA-256 of its name: no address or email is stored here.
+    """
+
+    bucket = models.CharField(max_length=64)
+    starts_at = models.BigIntegerField()
+    """The window's start, in seconds since the epoch."""
+
+    ends_at = models.BigIntegerField(db_index=True)
+    hits = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bucket", "starts_at"], name="rate_window_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bucket[:12]} {self.starts_at}: {self.hits}"

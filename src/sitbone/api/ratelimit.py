@@ -1,5 +1,5 @@
-"""A small fixed-window rate limiter in Django's cache (per process with the default local-memory
-cache; a shared cache such as Redis makes it global across workers).
+"""A small fixed-window rate limiter counted in the database (`RateWindow`), so every server
+process counts against the same allowance.
 
 Limits are read from settings at each call so tests and deployments can change them:
 `SITBONE_API_RATE_LIMIT` ("300/60": requests per seconds, per token or user) and
@@ -8,12 +8,15 @@ Limits are read from settings at each call so tests and deployments can change t
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection
+
+from sitbone.api.models import RateWindow
 
 logger = logging.getLogger("sitbone.api")
 
@@ -36,16 +39,28 @@ def hit(bucket: str, rate: str) -> int | None:
     limit, window = parse_rate(rate)
     now = time.time()
     start = int(now // window) * window
-    key = f"sitbone:rate:{bucket}:{start}"
-    cache.add(key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=window + 1)
-        count = 1
+    count = _counted(hashlib.sha256(bucket.encode()).hexdigest(), start, start + window)
     if count > limit:
         return max(1, math.ceil(start + window - now))
     return None
+
+
+def _counted(bucket: str, starts_at: int, ends_at: int) -> int:
+    """Add one to the bucket's window and return its count, in one statement: two processes
+    counting at once both land (the ORM has no increment-on-conflict). The first count of a
+    window also clears windows that have ended."""
+    table = connection.ops.quote_name(RateWindow._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (bucket, starts_at, ends_at, hits) VALUES (%s, %s, %s, 1) "  # noqa: S608 # nosec B608 - names from the model
+            f"ON CONFLICT (bucket, starts_at) DO UPDATE SET hits = {table}.hits + 1 "
+            "RETURNING hits",
+            [bucket, starts_at, ends_at],
+        )
+        count = int(cursor.fetchone()[0])
+    if count == 1:
+        RateWindow.objects.filter(ends_at__lte=starts_at).delete()
+    return count
 
 
 def minutes(wait_seconds: int) -> int:

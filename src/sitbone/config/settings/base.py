@@ -134,6 +134,15 @@ def database_from_environment(default_sqlite: Path) -> dict[str, object]:
 
 DATABASES = {"default": database_from_environment(VAR_DIR / "sitbone.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# In the database, shared by every server process: allauth keeps its sign-in rate limits and
+# the two-factor codes already used there, and a code used on one worker must be refused on the
+# others. The table is made by a migration (sitbone/api/migrations/0002_rate_windows.py).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "sitbone_cache",
+    }
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
