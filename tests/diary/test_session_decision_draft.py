@@ -4,6 +4,7 @@ nothing it read has changed (programmes.services.DecisionDraft)."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -157,6 +158,61 @@ def test_a_draft_holds_once_and_locks_out_its_own_basis(world: World) -> None:
     )
     assert made.holds(patient) is True
     assert made.holds(patient) is False  # holding changed the version
+
+
+def version_changes(queries: CaptureQueriesContext) -> int:
+    return sum(
+        1
+        for query in queries.captured_queries
+        if query["sql"].startswith('UPDATE "patients_patient" SET "data_version"')
+    )
+
+
+@pytest.mark.parametrize("meanwhile", [False, True])
+def test_a_session_or_check_in_changes_the_version_once_whether_or_not_the_draft_holds(
+    world: World, monkeypatch: pytest.MonkeyPatch, meanwhile: bool
+) -> None:
+    """One new version per write is what readers compare against: the session, its decision
+    and the audit used to change it three times in one transaction."""
+    programme = history(world)
+    if meanwhile:  # another write lands between the draft's reads and the write
+        draft = diary_services.decision_draft
+
+        def changed_meanwhile(**kwargs: Any) -> Any:
+            made = draft(**kwargs)
+            Patient.objects.filter(pk=world.patient.pk).update(data_version=uuid.uuid4())
+            return made
+
+        monkeypatch.setattr(diary_services, "decision_draft", changed_meanwhile)
+    versions = [Patient.objects.get(pk=world.patient.pk).data_version]
+    with CaptureQueriesContext(connection) as session_write:
+        log(world, programme, pain=2, key="k-once")
+    versions.append(Patient.objects.get(pk=world.patient.pk).data_version)
+    with CaptureQueriesContext(connection) as check_in_write:
+        diary_services.morning_check_record(
+            actor=world.patient_user,
+            patient=Patient.objects.get(pk=world.patient.pk),
+            checked_on=TODAY,
+            pain=2,
+            stiffness_minutes=5,
+        )
+    versions.append(Patient.objects.get(pk=world.patient.pk).data_version)
+    # meanwhile: the other write, the draft's check that finds it, the write's own change
+    expected = 3 if meanwhile else 1
+    assert version_changes(session_write) == expected
+    assert version_changes(check_in_write) == expected
+    assert len(set(versions)) == 3
+    # outside such a write, every source still changes the version
+    before = versions[-1]
+    SessionLog.objects.create(
+        clinic=world.clinic,
+        patient=world.patient,
+        programme=programme,
+        performed_on=TODAY,
+        pain_during=1,
+        pain_after=1,
+    )
+    assert Patient.objects.get(pk=world.patient.pk).data_version != before
 
 
 def test_an_assessment_changes_the_version_the_engine_relies_on(world: World) -> None:

@@ -20,6 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from functools import cached_property
@@ -339,9 +342,27 @@ REFRESH_BATCH = 500
 """Patients computed by one statement of the nightly refresh."""
 
 
+_VERSION_CHANGED: ContextVar[frozenset[int]] = ContextVar("version_changed", default=frozenset())
+"""Patients whose version the current transaction has changed itself (`version_changed`)."""
+
+
 def patient_data_changed(sender: type[Model], instance: Any, **_: Any) -> None:
     """Give the patient a new `data_version`, in the writer's own transaction."""
+    if instance.patient_id in _VERSION_CHANGED.get():
+        return
     Patient.objects.filter(pk=instance.patient_id).update(data_version=uuid.uuid4())
+
+
+@contextmanager
+def version_changed(patient: Patient) -> Iterator[None]:
+    """For a transaction that has given ``patient`` a new `data_version` itself: the sources it
+    writes inside the block change it no more (readers compare versions across commits, so one
+    change per transaction is all they need; a logged session wrote three)."""
+    token = _VERSION_CHANGED.set(_VERSION_CHANGED.get() | {patient.pk})
+    try:
+        yield
+    finally:
+        _VERSION_CHANGED.reset(token)
 
 
 def connect_data_changed() -> None:

@@ -188,11 +188,15 @@ class DecisionDraft:
 
     def holds(self, patient: Patient) -> bool:
         """Whether nothing the draft read has changed since; call it in the write's transaction,
-        before its first write. It changes the version at once when it holds, so that on
-        PostgreSQL the patient's row stays locked until the commit and no other write to the
-        patient's data can land between this check and the decision."""
+        before its first write, and write inside `version_changed`. It gives the patient a new
+        version either way, so that on PostgreSQL the patient's row stays locked until the
+        commit and no other write to the patient's data can land between this check and the
+        decision, and the write's own sources need not change the version again."""
         unchanged = Patient.objects.filter(pk=patient.pk, data_version=self.basis)
-        return unchanged.update(data_version=uuid.uuid4()) == 1
+        if unchanged.update(data_version=uuid.uuid4()) == 1:
+            return True
+        Patient.objects.filter(pk=patient.pk).update(data_version=uuid.uuid4())
+        return False
 
 
 def decision_draft(
