@@ -35,7 +35,9 @@ def test_the_bare_insert_writes_one_session_and_counts_its_queries() -> None:
             f"/bench/bare-insert?clinic={patient.clinic_id}&patient={patient.pk}"
             f"&programme={programme.pk}"
         )
-        assert Client().get("/healthz").has_header("X-Query-Count")
+        health = Client().get("/healthz")
+    assert health.has_header("X-Query-Count")
+    assert health["X-Served-By"] == str(os.getpid())
     assert response.status_code == 204
     assert SessionLog.objects.count() == before + 1
     assert int(response["X-Query-Count"]) >= 1

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sitbone.bench.run import DESIGN_NAMES
+from sitbone.bench.run import DESIGN_NAMES, WARM_UP_ROUNDS
 
 # find_spec, not import: importing locust monkey-patches the standard library with gevent.
 # The harness brings up its own databases, so the PostgreSQL stage of make test leaves it out.
@@ -58,4 +58,8 @@ def test_the_bench_harness_runs_end_to_end_on_tiny_data(tmp_path: Path) -> None:
     assert report["machine"]["cpu"]
     assert len(report["machine"]["load_average_at_start"]) == 3
     assert set(report["pages_kb"]) == {"patient_today", "symptom_check"}
+    warm = report["warm_up"]["sqlite-tiny"]  # workers said who they were; how many each page
+    assert warm["workers"] == 3  # reached is in the report (the kernel picks the worker)
+    assert 1 <= warm["least_served"] <= 3
+    assert 1 <= warm["rounds"] <= WARM_UP_ROUNDS
     assert "db" in done.stdout and "patient_today" in done.stdout

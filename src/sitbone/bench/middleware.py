@@ -1,7 +1,9 @@
-"""Bench settings only: count the SQL statements each request runs (``X-Query-Count``)."""
+"""Bench settings only: count the SQL statements each request runs (``X-Query-Count``) and say
+which worker process answered (``X-Served-By``, for the harness's warm-up)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -24,4 +26,5 @@ class QueryCountMiddleware:
         with connection.execute_wrapper(counter):
             response = self.get_response(request)
         response["X-Query-Count"] = str(count)
+        response["X-Served-By"] = str(os.getpid())
         return response

@@ -27,10 +27,12 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from sitbone.cli import gunicorn_command
+from sitbone.config import gunicorn as gunicorn_config
 
 ROOT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
@@ -50,9 +52,10 @@ SETS = {
     "large": {"clinics": 1, "clinicians": 10, "patients": 2000, "days": 180},
 }
 SEED = 20261125
-WARM_UP_ROUNDS = 4
-"""Rounds of one request per named page before measuring, so that no timed request is a
-worker's first (see sitbone.config.gunicorn for the workers)."""
+WARM_UP_ROUNDS = 12
+"""At most this many rounds of one request per named page before measuring, sent a few at a
+time until every worker has served every page once, so that no timed request is a worker's
+first (see `warm_up`)."""
 
 
 def _free_port() -> int:
@@ -346,6 +349,33 @@ def query_counts(url: str, fixtures: Path, probe: int) -> dict[str, int | None]:
     a patient's or clinician's cookie, and for the two POSTs a form read, filled and sent (the
     morning check-in by probe patient ``probe``, a first check-in of the day). A POST that does
     not confirm (no redirect) has no count."""
+    return {name: count for name, (count, _) in _probe(url, fixtures, probe).items()}
+
+
+def warm_up(url: str, fixtures: Path, workers: int) -> dict[str, int]:
+    """Rounds of one request per named page, ``workers`` rounds at a time so that every worker
+    is busy with one, until each worker has served each page (workers tell who they are in
+    X-Served-By) or `WARM_UP_ROUNDS` were sent. A request sent one after another would mostly
+    reach the same worker, and the others' first requests (their code and templates loaded,
+    their database connection opened) would fall inside the timed run."""
+    served: dict[str, set[str]] = {name: set() for name in DESIGN_NAMES}
+    rounds = 0
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        while rounds < WARM_UP_ROUNDS and any(len(s) < workers for s in served.values()):
+            batch = range(rounds, min(rounds + workers, WARM_UP_ROUNDS))
+            for answers in pool.map(lambda probe: _probe(url, fixtures, probe), batch):
+                for name, (_, worker) in answers.items():
+                    if worker is not None:
+                        served[name].add(worker)
+            rounds = batch.stop
+    return {"rounds": rounds, "workers": workers, "least_served": min(map(len, served.values()))}
+
+
+Answer = tuple[int | None, str | None]
+"""A probe's X-Query-Count and X-Served-By (None when the request did not confirm)."""
+
+
+def _probe(url: str, fixtures: Path, probe: int) -> dict[str, Answer]:
     data = json.loads(fixtures.read_text())
     patient, clinician = data["patients"][0], data["clinicians"][0]
     some = clinician["patients"][0]
@@ -361,24 +391,28 @@ def query_counts(url: str, fixtures: Path, probe: int) -> dict[str, int | None]:
         ),
         "report_pdf": (clinician["report"], clinician["cookie"], {}),
     }
-    counts: dict[str, int | None] = {}
+    answers: dict[str, Answer] = {}
     for name, (path, cookie, headers) in gets.items():
         request = urllib.request.Request(url + path, headers=dict(headers))  # noqa: S310
         if cookie:
             request.add_header("Cookie", f"{data['cookie_name']}={cookie}")
         try:
             with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-                value = response.headers.get("X-Query-Count")
+                answers[name] = _answer(response.headers)
         except OSError:
-            value = None
-        counts[name] = int(value) if value is not None else None
+            answers[name] = (None, None)
     posts = {
         "log_session": ("/me/session/", patient["cookie"]),
         "morning_checkin": ("/me/morning/", data["probes"][probe % len(data["probes"])]),
     }
     for name, (path, cookie) in posts.items():
-        counts[name] = _post_query_count(url + path, f"{data['cookie_name']}={cookie}")
-    return counts
+        answers[name] = _post_probe(url + path, f"{data['cookie_name']}={cookie}")
+    return answers
+
+
+def _answer(headers: Any) -> Answer:
+    count = headers.get("X-Query-Count")
+    return (int(count) if count is not None else None, headers.get("X-Served-By"))
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -386,8 +420,8 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _post_query_count(page: str, cookie: str) -> int | None:
-    """Read the form at ``page``, send it back filled in, and return the POST's query count."""
+def _post_probe(page: str, cookie: str) -> Answer:
+    """Read the form at ``page``, send it back filled in, and return the POST's answer."""
     from http.cookies import SimpleCookie
 
     from sitbone.bench.forms import form_data
@@ -400,7 +434,7 @@ def _post_query_count(page: str, cookie: str) -> int | None:
             for header in response.headers.get_all("Set-Cookie") or []:
                 issued.load(header)
     except OSError:
-        return None
+        return (None, None)
     cookies = "; ".join([cookie, *(f"{k}={v.value}" for k, v in issued.items())])
     body = urllib.parse.urlencode(form_data(html)).encode()
     request = urllib.request.Request(  # noqa: S310
@@ -410,11 +444,10 @@ def _post_query_count(page: str, cookie: str) -> int | None:
         urllib.request.build_opener(_NoRedirect).open(request, timeout=30)
     except urllib.error.HTTPError as answer:
         if answer.code in {302, 303}:
-            value = answer.headers.get("X-Query-Count")
-            return int(value) if value is not None else None
+            return _answer(answer.headers)
     except OSError:
         pass
-    return None
+    return (None, None)
 
 
 def pages_kb(url: str, fixtures: Path) -> dict[str, float | None]:
@@ -635,8 +668,8 @@ def bench_one(
         )
         server = Server(env, var)
         try:
-            for probe in range(WARM_UP_ROUNDS):  # every worker loads its code and templates first
-                query_counts(server.url, fixtures, probe)
+            warmed = warm_up(server.url, fixtures, gunicorn_config.workers)
+            report["warm_up"][f"{db}-{dataset}"] = warmed
             queries = query_counts(server.url, fixtures, WARM_UP_ROUNDS)
             if dataset in {"small", "tiny"} and "patient_today" not in report["pages_kb"]:
                 report["pages_kb"] = pages_kb(server.url, fixtures)
@@ -694,6 +727,7 @@ def table(report: dict[str, Any]) -> str:
     lines.append(f"ratios: {json.dumps(report['ratios'])}")
     lines.append(f"engine: {json.dumps(report['engine'])}")
     lines.append(f"machine: {json.dumps(report['machine'])}")
+    lines.append(f"warm_up: {json.dumps(report['warm_up'])}")
     lines.append(f"pages_kb: {json.dumps(report['pages_kb'])}")
     lines.append(f"lighthouse: {json.dumps(report['lighthouse'])}")
     return "\n".join(lines)
@@ -738,6 +772,7 @@ def main(argv: list[str] | None = None) -> int:
         "engine": {"decisions_per_s": engine_rate(2000 if args.tiny else 20000)},
         "pages_kb": {},
         "lighthouse": {"reason": "run on the small set only (not in --tiny or --no-lighthouse)"},
+        "warm_up": {},
         "skipped": [],
         "note": "measured on a shared 2-core machine; figures are noisy",
     }
