@@ -355,9 +355,9 @@ def query_counts(url: str, fixtures: Path, probe: int) -> dict[str, int | None]:
 def warm_up(url: str, fixtures: Path, workers: int) -> dict[str, int]:
     """Rounds of one request per named page, ``workers`` rounds at a time so that every worker
     is busy with one, until each worker has served each page (workers tell who they are in
-    X-Served-By) or `WARM_UP_ROUNDS` were sent. A request sent one after another would mostly
-    reach the same worker, and the others' first requests (their code and templates loaded,
-    their database connection opened) would fall inside the timed run."""
+    X-Served-By) or `WARM_UP_ROUNDS` were sent. Four rounds sent one after another left five
+    or six of the eight pages unserved by one of three workers (two tiny runs), whose first
+    request of that page (its code and template loaded) then fell inside the timed run."""
     served: dict[str, set[str]] = {name: set() for name in DESIGN_NAMES}
     rounds = 0
     with ThreadPoolExecutor(max_workers=workers) as pool:
