@@ -136,11 +136,14 @@ DATABASES = {"default": database_from_environment(VAR_DIR / "sitbone.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # In the database, shared by every server process: allauth keeps its sign-in rate limits and
 # the two-factor codes already used there, and a code used on one worker must be refused on the
-# others. The table is made by a migration (sitbone/api/migrations/0002_rate_windows.py).
+# others. The table is made by a migration (sitbone/api/migrations/0002_rate_windows.py). Past
+# MAX_ENTRIES the cache drops expired entries and then a third of the rest, live ones included
+# (a used code among them): Django's 300 is far too few for that.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "sitbone_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 }
 
