@@ -21,7 +21,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 
 from sitbone.clinics.services import patient_write_audit
-from sitbone.clinics.triage import version_changed
 from sitbone.diary.models import (
     CrossTrainingLog,
     DeliveryStatus,
@@ -97,8 +96,7 @@ def session_log_create(
         patient=patient, made_on=performed_on, programme=programme, adding=session
     )
     try:  # a key seen before fails the insert and takes the replay below
-        with transaction.atomic(), version_changed(patient):
-            held = draft.holds(patient)
+        with draft.writing(patient) as held:
             session.save(force_insert=True)
             SessionEntry.objects.bulk_create(
                 SessionEntry(
@@ -167,8 +165,7 @@ def morning_check_record(
     # the engine's reads, before the write lock (see DecisionDraft)
     draft = decision_draft(patient=patient, made_on=checked_on, adding=morning)
     try:
-        with transaction.atomic(), version_changed(patient):
-            held = draft.holds(patient)
+        with draft.writing(patient) as held:
             morning.save(force_insert=True)
             decision = decision_record(
                 patient=patient, made_on=checked_on, draft=draft if held else None

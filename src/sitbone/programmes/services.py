@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +20,7 @@ from sitbone.assessments.mappers import (
 from sitbone.assessments.selectors import latest_assessment
 from sitbone.clinics.models import AuditCategory, Clinic
 from sitbone.clinics.services import audit_record
+from sitbone.clinics.triage import version_changed
 from sitbone.diary.models import MorningCheck, SessionLog
 from sitbone.engine.commands import COMMANDS
 from sitbone.engine.errors import EngineInputError
@@ -186,12 +189,19 @@ class DecisionDraft:
     basis: uuid.UUID
     answer: dict[str, Any]
 
+    @contextmanager
+    def writing(self, patient: Patient) -> Iterator[bool]:
+        """The write's transaction, yielding whether the draft still `holds`; the write's own
+        sources (the session, the check-in, the decision) leave the version as `holds` set it
+        (see `version_changed`)."""
+        with transaction.atomic(), version_changed(patient):
+            yield self.holds(patient)
+
     def holds(self, patient: Patient) -> bool:
         """Whether nothing the draft read has changed since; call it in the write's transaction,
-        before its first write, and write inside `version_changed`. It gives the patient a new
-        version either way, so that on PostgreSQL the patient's row stays locked until the
-        commit and no other write to the patient's data can land between this check and the
-        decision, and the write's own sources need not change the version again."""
+        before its first write (`writing` does). It gives the patient a new version either way,
+        so that on PostgreSQL the patient's row stays locked until the commit and no other
+        write to the patient's data can land between this check and the decision."""
         unchanged = Patient.objects.filter(pk=patient.pk, data_version=self.basis)
         if unchanged.update(data_version=uuid.uuid4()) == 1:
             return True
